@@ -1,0 +1,3 @@
+"""appflow-guard: Pulumi CrossGuard policies for "Data protection in Amazon AppFlow"."""
+
+PACK_NAME = "appflow-guard"

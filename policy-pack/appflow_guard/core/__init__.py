@@ -1,0 +1,1 @@
+"""Helpers shared by the rules: value access, masking, config, key and document parsing."""

@@ -1,0 +1,240 @@
+"""The stack view: one index per stack analysis, so cross-resource lookups cost O(1).
+
+Stack policies see every resource with its properties and ``property_dependencies`` (which
+resources each top-level property was computed from). That is what lets a rule prove, during a
+first preview, that an unknown ``kmsArn`` is the ARN of a key created in this very stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Iterable, Iterator
+
+from . import types
+from .kms import KeyReference, classify_key_reference, key_identifiers
+from .values import UNKNOWN, as_dict, as_list, dig, plain, text
+
+
+class Resolution(Enum):
+    MISSING = "missing"
+    AWS_MANAGED = "aws-managed"
+    IN_STACK = "in-stack"
+    EXTERNAL = "external"
+    UNVERIFIABLE = "unverifiable"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class KeyLink:
+    """Where a reference to a KMS key points."""
+
+    resolution: Resolution
+    value: Any
+    keys: tuple = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BucketLink:
+    """One place where AppFlow reads or writes an S3 bucket."""
+
+    holder: Any
+    field: str
+    value: Any
+    buckets: tuple
+
+
+def _identifiers(props: dict, *names: str) -> set[str]:
+    return {value for name in names if (value := text(props.get(name)))}
+
+
+class StackView:
+    def __init__(self, resources: Iterable[Any]) -> None:
+        self.resources = list(resources)
+        self._props: dict[str, dict] = {}
+        self._by_type: dict[str, list] = {}
+        for resource in self.resources:
+            self._by_type.setdefault(resource.resource_type, []).append(resource)
+        self._keys_by_identifier: dict[str, Any] = {}
+        for key in self.of_type(types.KMS_KEY):
+            for identifier in _identifiers(self.props(key), "arn", "keyId", "id"):
+                self._keys_by_identifier[identifier] = key
+        self._aliases_by_identifier: dict[str, Any] = {}
+        for alias in self.of_type(types.KMS_ALIAS):
+            for identifier in _identifiers(self.props(alias), "name", "arn"):
+                self._aliases_by_identifier[identifier] = alias
+        self._buckets_by_identifier: dict[str, Any] = {}
+        for bucket in self.of_type(*types.S3_BUCKET_TYPES):
+            for identifier in _identifiers(self.props(bucket), "bucket", "id", "arn"):
+                self._buckets_by_identifier[identifier] = bucket
+
+    def props(self, resource: Any) -> dict:
+        props = self._props.get(resource.urn)
+        if props is None:
+            props = as_dict(plain(resource.props))
+            self._props[resource.urn] = props
+        return props
+
+    def of_type(self, *resource_types: str) -> list:
+        return [resource for resource_type in resource_types for resource in self._by_type.get(resource_type, ())]
+
+    def has_appflow(self) -> bool:
+        return any(self._by_type.get(resource_type) for resource_type in types.APPFLOW_TYPES)
+
+    def dependencies(self, resource: Any, prop: str, *resource_types: str) -> list:
+        deps = resource.property_dependencies.get(prop) or []
+        return [dep for dep in deps if not resource_types or dep.resource_type in resource_types]
+
+    # KMS keys -------------------------------------------------------------------------------
+
+    def _keys_behind_alias(self, alias: Any) -> list:
+        keys = self.dependencies(alias, "targetKeyId", types.KMS_KEY)
+        target = text(self.props(alias).get("targetKeyId"))
+        if not keys and target and target in self._keys_by_identifier:
+            keys = [self._keys_by_identifier[target]]
+        return keys
+
+    def resolve_key(self, holder: Any, prop: str, value: Any) -> KeyLink:
+        """Resolve the key reference ``value`` found under ``holder``'s top-level ``prop``."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return KeyLink(Resolution.MISSING, value)
+        if isinstance(value, str):
+            kind = classify_key_reference(value)
+            if kind is KeyReference.AWS_MANAGED:
+                return KeyLink(Resolution.AWS_MANAGED, value)
+        keys = list(self.dependencies(holder, prop, types.KMS_KEY))
+        for alias in self.dependencies(holder, prop, types.KMS_ALIAS):
+            keys.extend(self._keys_behind_alias(alias))
+        if keys:
+            return KeyLink(Resolution.IN_STACK, value, tuple(dict.fromkeys(keys)))
+        if isinstance(value, str):
+            if kind is KeyReference.INVALID:
+                return KeyLink(Resolution.INVALID, value)
+            for identifier in key_identifiers(value):
+                if identifier in self._keys_by_identifier:
+                    return KeyLink(Resolution.IN_STACK, value, (self._keys_by_identifier[identifier],))
+                if identifier in self._aliases_by_identifier:
+                    behind = self._keys_behind_alias(self._aliases_by_identifier[identifier])
+                    if behind:
+                        return KeyLink(Resolution.IN_STACK, value, tuple(behind))
+            return KeyLink(Resolution.EXTERNAL, value)
+        sources = tuple(sorted({dep.resource_type for dep in self.dependencies(holder, prop)}))
+        return KeyLink(Resolution.UNVERIFIABLE, value, sources=sources)
+
+    # S3 buckets ----------------------------------------------------------------------------
+
+    def resolve_buckets(self, holder: Any, prop: str, value: Any) -> tuple:
+        if isinstance(value, str) and value in self._buckets_by_identifier:
+            return (self._buckets_by_identifier[value],)
+        candidates = self.dependencies(holder, prop, *types.S3_BUCKET_TYPES)
+        if isinstance(value, str):
+            matching = [bucket for bucket in candidates if value in _identifiers(self.props(bucket), "bucket", "id")]
+            return tuple(matching)
+        return tuple(candidates)
+
+    def attached(self, bucket: Any, resource_types: Iterable[str]) -> list:
+        """Resources of ``resource_types`` whose ``bucket`` property points at ``bucket``."""
+        bucket_ids = _identifiers(self.props(bucket), "bucket", "id")
+        found = []
+        for resource in self.of_type(*resource_types):
+            if bucket in self.dependencies(resource, "bucket") or text(self.props(resource).get("bucket")) in bucket_ids:
+                found.append(resource)
+        return found
+
+    def appflow_buckets(self) -> Iterator[BucketLink]:
+        """Every bucket field of every flow and connector profile, resolved to stack buckets."""
+        for flow in self.of_type(types.FLOW):
+            props = self.props(flow)
+            source = dig(props, "sourceFlowConfig", "sourceConnectorProperties", "s3", "bucketName")
+            if source is not None:
+                yield BucketLink(flow, "sourceFlowConfig.sourceConnectorProperties.s3.bucketName", source,
+                                 self.resolve_buckets(flow, "sourceFlowConfig", source))
+            for index, destination in enumerate(as_list(props.get("destinationFlowConfigs"))):
+                connectors = as_dict(dig(destination, "destinationConnectorProperties"))
+                for connector, settings in connectors.items():
+                    settings = as_dict(settings)
+                    prefix = f"destinationFlowConfigs[{index}].destinationConnectorProperties.{connector}"
+                    for field in ("bucketName", "intermediateBucketName"):
+                        if settings.get(field) is not None:
+                            yield BucketLink(flow, f"{prefix}.{field}", settings[field],
+                                             self.resolve_buckets(flow, "destinationFlowConfigs", settings[field]))
+                    error_bucket = dig(settings, "errorHandlingConfig", "bucketName")
+                    if error_bucket is not None:
+                        yield BucketLink(flow, f"{prefix}.errorHandlingConfig.bucketName", error_bucket,
+                                         self.resolve_buckets(flow, "destinationFlowConfigs", error_bucket))
+        for profile in self.of_type(types.CONNECTOR_PROFILE):
+            properties = as_dict(dig(self.props(profile), "connectorProfileConfig", "connectorProfileProperties"))
+            for connector in ("redshift", "snowflake"):
+                value = dig(properties, connector, "bucketName")
+                if value is not None:
+                    yield BucketLink(profile, f"connectorProfileConfig.connectorProfileProperties.{connector}.bucketName",
+                                     value, self.resolve_buckets(profile, "connectorProfileConfig", value))
+
+    # AppFlow's key and secret footprint ----------------------------------------------------
+
+    def appflow_secrets(self) -> list:
+        """Secrets named appflow!... and secrets a connector profile references."""
+        secrets = [secret for secret in self.of_type(types.SECRET)
+                   if (text(self.props(secret).get("name")) or "").startswith("appflow!")]
+        by_identifier = {identifier: secret for secret in self.of_type(types.SECRET)
+                         for identifier in _identifiers(self.props(secret), "arn", "id", "name")}
+        for profile in self.of_type(types.CONNECTOR_PROFILE):
+            secrets.extend(self.dependencies(profile, "connectorProfileConfig", types.SECRET))
+            credentials = dig(self.props(profile), "connectorProfileConfig", "connectorProfileCredentials")
+            for connector in as_dict(credentials).values():
+                arn = text(dig(connector, "clientCredentialsArn"))
+                if arn in by_identifier:
+                    secrets.append(by_identifier[arn])
+        return list(dict.fromkeys(secrets))
+
+    def encryption_rules(self, bucket: Any) -> list[dict]:
+        """Default-encryption settings (applyServerSideEncryptionByDefault) that apply to ``bucket``.
+
+        Each entry is ``{"settings": dict, "holder": resource, "prop": top-level property}``.
+        """
+        rules = []
+        bucket_props = self.props(bucket)
+        inline = as_dict(bucket_props.get("serverSideEncryptionConfiguration"))
+        for rule in [inline.get("rule")] + as_list(inline.get("rules")):
+            settings = dig(rule, "applyServerSideEncryptionByDefault")
+            if settings is not None:
+                rules.append({"settings": settings, "holder": bucket, "prop": "serverSideEncryptionConfiguration"})
+        for configuration in as_list(bucket_props.get("serverSideEncryptionConfigurations")):
+            for rule in as_list(dig(configuration, "rules")):
+                settings = dig(rule, "applyServerSideEncryptionByDefault")
+                if settings is not None:
+                    rules.append({"settings": settings, "holder": bucket, "prop": "serverSideEncryptionConfigurations"})
+        for configuration in self.attached(bucket, types.S3_ENCRYPTION_TYPES):
+            configuration_rules = self.props(configuration).get("rules")
+            if configuration_rules is UNKNOWN:
+                rules.append({"settings": UNKNOWN, "holder": configuration, "prop": "rules"})
+            for rule in as_list(configuration_rules):
+                settings = dig(rule, "applyServerSideEncryptionByDefault")
+                if settings is not None:
+                    rules.append({"settings": settings, "holder": configuration, "prop": "rules"})
+        return rules
+
+    def appflow_keys(self) -> dict:
+        """Keys in this stack that protect AppFlow data, each with the places that use it."""
+        users: dict = {}
+
+        def note(link: KeyLink, where: str) -> None:
+            if link.resolution is Resolution.IN_STACK:
+                for key in link.keys:
+                    users.setdefault(key, []).append(where)
+
+        for resource in self.of_type(*types.APPFLOW_TYPES):
+            note(self.resolve_key(resource, "kmsArn", self.props(resource).get("kmsArn")), f"{resource.name}.kmsArn")
+        seen_buckets = set()
+        for link in self.appflow_buckets():
+            for bucket in link.buckets:
+                if bucket.urn in seen_buckets:
+                    continue
+                seen_buckets.add(bucket.urn)
+                for rule in self.encryption_rules(bucket):
+                    value = dig(rule["settings"], "kmsMasterKeyId")
+                    note(self.resolve_key(rule["holder"], rule["prop"], value), f"{bucket.name} default encryption")
+        for secret in self.appflow_secrets():
+            note(self.resolve_key(secret, "kmsKeyId", self.props(secret).get("kmsKeyId")), f"{secret.name}.kmsKeyId")
+        return users

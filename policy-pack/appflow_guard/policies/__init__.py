@@ -1,0 +1,1 @@
+"""AppFlow data-protection rules, one module per rule."""

@@ -1,0 +1,29 @@
+"""Connector profiles must encrypt stored connection credentials with a customer managed key."""
+
+from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
+
+from ...core import types
+from ...core.cmk import ALLOWED_KEYS_SCHEMA, kms_arn_check
+from ...core.config import config_schema
+from ...core.metadata import FRAMEWORK, section
+from ...core.reporting import stack_validation
+
+POLICY = StackValidationPolicy(
+    name="aws-appflow-connectorprofile-configure-customer-managed-key",
+    description="AppFlow connector profiles encrypt connection credentials with a customer managed KMS key.",
+    display_name="Connector profile uses a customer managed KMS key",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    framework=FRAMEWORK,
+    tags=["encryption", "kms", "credentials"],
+    remediation_steps=(
+        "Create an aws.kms.Key with enable_key_rotation=True and pass its ARN as kms_arn of the "
+        "aws.appflow.ConnectorProfile, so the credentials AppFlow stores in Secrets Manager are "
+        "encrypted under a key whose policy you control."
+    ),
+    url=section("encryption-at-rest"),
+    config_schema=config_schema(ALLOWED_KEYS_SCHEMA),
+    validate=stack_validation(kms_arn_check(
+        types.CONNECTOR_PROFILE,
+        absent_means="AppFlow encrypts the connection's credentials with the AWS managed key")),
+)

@@ -1,0 +1,102 @@
+"""Names, descriptions and tags end up in billing and diagnostic logs: no confidential data there."""
+
+import re
+
+from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
+
+from ...core import types
+from ...core.buckets import appflow_bucket_users
+from ...core.config import InvalidConfig, config_schema, string_list
+from ...core.documents import parse_document
+from ...core.metadata import FRAMEWORK, DOCS_URL
+from ...core.reporting import stack_validation
+from ...core.sensitive import detect
+from ...core.stack import StackView
+from ...core.values import as_dict, text
+
+FREE_FORM_FIELDS = ("name", "namePrefix", "description", "bucket", "bucketPrefix", "connectorLabel", "displayName")
+IAM_TYPES = types.IAM_DOCUMENT_TYPES | {types.IAM_ROLE}
+
+
+def _compile(patterns):
+    compiled = []
+    for index, pattern in enumerate(patterns):
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as error:
+            raise InvalidConfig(f"extraPatterns[{index}] is not a valid regular expression ({error})") from None
+    return tuple(compiled)
+
+
+def _grants_appflow(view, resource) -> bool:
+    document = parse_document(view.props(resource).get("policy"))
+    return any(action.lower().startswith("appflow:") for statement in document.statements for action in statement.actions)
+
+
+def resources_in_scope(view: StackView) -> list:
+    """AppFlow resources and the KMS, S3, Secrets Manager and IAM resources they use."""
+    appflow = view.of_type(*types.APPFLOW_TYPES)
+    scope = list(appflow)
+    scope += list(view.appflow_keys())
+    scope += [alias for alias in view.of_type(types.KMS_ALIAS)
+              if any(key in view.dependencies(alias, "targetKeyId") for key in scope)]
+    scope += list(appflow_bucket_users(view))
+    scope += view.appflow_secrets()
+    scope += [dep for resource in appflow for deps in resource.property_dependencies.values()
+              for dep in deps if dep.resource_type in IAM_TYPES]
+    scope += [resource for resource in view.of_type(*types.IAM_DOCUMENT_TYPES) if _grants_appflow(view, resource)]
+    return list(dict.fromkeys(scope))
+
+
+def fields(view: StackView, resource):
+    yield "resource name", resource.name
+    props = view.props(resource)
+    for field in FREE_FORM_FIELDS:
+        value = text(props.get(field))
+        if value:
+            yield field, value
+    for key, value in as_dict(props.get("tags")).items():
+        yield "tag key", key
+        if text(value):
+            yield f"tag '{key}'", value
+
+
+def check(args, findings):
+    config = args.get_config()
+    patterns = _compile(string_list(config, "extraPatterns"))
+    allowed = frozenset(string_list(config, "allowedValues"))
+    view = StackView(args.resources)
+    for resource in resources_in_scope(view):
+        for field, value in fields(view, resource):
+            detection = detect(value, patterns, allowed)
+            if detection:
+                findings.add(f"The {field} contains {detection.kind} ({detection.masked}); names, descriptions and "
+                             "tags may be copied into billing and diagnostic logs.", resource)
+
+
+POLICY = StackValidationPolicy(
+    name="aws-appflow-disallow-sensitive-data-in-names-and-tags",
+    description="AppFlow resources and the resources they use hold no confidential data in names, descriptions or tags.",
+    display_name="No sensitive data in names and tags",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.MEDIUM,
+    framework=FRAMEWORK,
+    tags=["privacy", "tags"],
+    remediation_steps=(
+        "Move email addresses, keys, tokens and card numbers out of resource names, descriptions and "
+        "tags; refer to owners by team or role. Add harmless values to allowedValues and "
+        "organisation-specific identifiers to extraPatterns."
+    ),
+    url=DOCS_URL,
+    config_schema=config_schema({
+        "extraPatterns": {
+            "type": "array", "items": {"type": "string", "minLength": 1, "format": "regex"},
+            "description": "More regular expressions that count as sensitive (e.g. customer account numbers).",
+        },
+        "allowedValues": {
+            "type": "array", "items": {"type": "string"},
+            "description": "Exact values that are never reported (e.g. a shared team mailbox).",
+        },
+    }),
+    validate=stack_validation(check),
+)

@@ -1,0 +1,39 @@
+"""Keys that protect AppFlow data must rotate, limiting how much data one key version protects."""
+
+from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
+
+from ...core.config import config_schema
+from ...core.metadata import FRAMEWORK, section
+from ...core.reporting import stack_validation
+from ...core.stack import StackView
+from ...core.values import UNKNOWN, text
+
+
+def check(args, findings):
+    view = StackView(args.resources)
+    for key, users in view.appflow_keys().items():
+        props = view.props(key)
+        spec = text(props.get("keySpec")) or text(props.get("customerMasterKeySpec")) or "SYMMETRIC_DEFAULT"
+        rotation = props.get("enableKeyRotation")
+        if spec != "SYMMETRIC_DEFAULT" or rotation is UNKNOWN or rotation is True:
+            continue
+        findings.add(f"enableKeyRotation is not true on a key that protects AppFlow data ({', '.join(users)}).", key)
+
+
+POLICY = StackValidationPolicy(
+    name="aws-appflow-kms-key-enable-rotation",
+    description="KMS keys that protect AppFlow data have automatic rotation enabled.",
+    display_name="AppFlow keys rotate",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.MEDIUM,
+    framework=FRAMEWORK,
+    tags=["encryption", "kms"],
+    remediation_steps=(
+        "Set enable_key_rotation=True on the aws.kms.Key (optionally rotation_period_in_days). "
+        "The companion policy aws-appflow-kms-key-remediate-rotation turns it on automatically at "
+        "enforcement level remediate."
+    ),
+    url=section("key-management"),
+    config_schema=config_schema(),
+    validate=stack_validation(check),
+)

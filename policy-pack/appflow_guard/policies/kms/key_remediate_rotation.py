@@ -1,0 +1,24 @@
+"""Opt-in fix for aws-appflow-kms-key-enable-rotation: turn on rotation of symmetric keys."""
+
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
+
+from ...core import types
+from ...core.config import config_schema
+from ...core.metadata import FRAMEWORK, section
+from ...core.remediation import set_property_when
+
+POLICY = ResourceValidationPolicy(
+    name="aws-appflow-kms-key-remediate-rotation",
+    description="At enforcement level remediate, KMS keys of the stack get automatic rotation turned on.",
+    display_name="Turn on KMS key rotation",
+    enforcement_level=EnforcementLevel.DISABLED,
+    severity=Severity.MEDIUM,
+    framework=FRAMEWORK,
+    tags=["encryption", "kms", "remediation"],
+    remediation_steps="Set this policy's enforcement level to remediate; it sets enableKeyRotation=true.",
+    url=section("key-management"),
+    config_schema=config_schema(),
+    remediate=set_property_when(
+        types.KMS_KEY, "enableKeyRotation", needs_fix=lambda current: current is not True,
+        value=lambda args: True if (args.props.get("keySpec") or "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT" else None),
+)

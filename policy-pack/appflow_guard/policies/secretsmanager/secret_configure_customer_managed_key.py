@@ -1,0 +1,31 @@
+"""Secrets holding AppFlow connection credentials must be encrypted under a key you control."""
+
+from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
+
+from ...core.cmk import check_customer_managed_key
+from ...core.config import config_schema
+from ...core.metadata import FRAMEWORK, section
+from ...core.reporting import stack_validation
+from ...core.stack import StackView
+
+
+def check(args, findings):
+    view = StackView(args.resources)
+    for secret in view.appflow_secrets():
+        check_customer_managed_key(view, secret, "kmsKeyId", findings, (),
+                                   absent_means="Secrets Manager uses the AWS managed key aws/secretsmanager")
+
+
+POLICY = StackValidationPolicy(
+    name="aws-appflow-secretsmanager-secret-configure-customer-managed-key",
+    description="Secrets Manager secrets that hold AppFlow credentials are encrypted with a customer managed KMS key.",
+    display_name="AppFlow secrets use a customer managed KMS key",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    framework=FRAMEWORK,
+    tags=["encryption", "kms", "credentials"],
+    remediation_steps="Set kms_key_id on the aws.secretsmanager.Secret to the ARN of a customer managed aws.kms.Key.",
+    url=section("connection-credentials"),
+    config_schema=config_schema(),
+    validate=stack_validation(check),
+)
