@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test policies-table clean
+.PHONY: install test readme-table clean
 
 install: $(STAMP)
 
@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml requirements.txt
 test: $(STAMP)
 	$(PY) -m pytest
 
-policies-table: $(STAMP)
-	$(PY) scripts/policy_table.py --write README.md
+readme-table: $(STAMP)
+	$(PY) -m appflow_guard.catalog --write README.md
 
 clean:
 	rm -rf build .pytest_cache

@@ -21,6 +21,8 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
+from appflow_guard.core.values import plain
+
 UNKNOWN = UNKNOWN_STRING_VALUE
 STACK_URN_PREFIX = "urn:pulumi:dev::demo::"
 
@@ -104,9 +106,7 @@ def run_remediation(policy, spec: Spec, config: dict | None = None) -> dict | No
     args = ResourceValidationArgs(spec.resource_type, secrets_preserving_proxy(copy.deepcopy(spec.props)),
                                   spec.urn, spec.name, _options(), None, config)
     result = policy.remediate(args)
-    if result is None:
-        return None
-    return {key: result[key] for key in result}
+    return None if result is None else plain(result)
 
 
 def find(specs: list[Spec], name: str) -> Spec:

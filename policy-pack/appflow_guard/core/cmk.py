@@ -22,7 +22,8 @@ def check_customer_managed_key(view: StackView, holder: Any, prop: str, findings
     elif link.resolution is Resolution.AWS_MANAGED:
         findings.add(f"{prop} '{shorten(value)}' is an AWS managed key; use a customer managed KMS key.", holder)
     elif link.resolution is Resolution.INVALID:
-        findings.add(f"{prop} '{shorten(value)}' is not a KMS key ARN, key ID or alias.", holder)
+        shown = f" '{shorten(value)}'" if isinstance(value, str) else ""
+        findings.add(f"{prop}{shown} is not a KMS key ARN, key ID or alias.", holder)
     elif allowed:
         candidates = set()
         if isinstance(value, str):

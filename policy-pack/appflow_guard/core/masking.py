@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 _EMAIL = re.compile(r"^([^@\s]+)@([^@\s]+)$")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _MAX_SHOWN = 80
 
 
@@ -25,23 +26,31 @@ def mask_email(value: str) -> str:
 
 
 def mask_url(value: str) -> str:
-    """Keep scheme, host, port and path; drop user info; mask every query value."""
+    """Keep scheme, host, port and path; drop user info; mask every query and JDBC property value."""
+    value = value.strip()
+    prefix = ""
+    if value.lower().startswith("jdbc:"):
+        prefix, value = value[:5], value[5:]
+    has_scheme = bool(_SCHEME.match(value))
     try:
-        parts = urlsplit(value.strip())
+        parts = urlsplit(value if has_scheme else f"//{value}")
         host = parts.hostname or ""
         port = parts.port
     except ValueError:
         return "<unparseable URL>"
-    if not parts.scheme and not host:
-        return "<unparseable URL>"
-    netloc = host + (f":{port}" if port else "")
-    rendered = f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme else f"{netloc}{parts.path}"
+    path, _, properties = parts.path.partition(";")
+    rendered = prefix + (f"{parts.scheme}://" if has_scheme else "") + host + (f":{port}" if port else "") + path
+    if properties:
+        rendered += ";" + ";".join(f"{_name(item)}=***" for item in properties.split(";") if item)
     if parts.query:
-        names = [pair.split("=", 1)[0] for pair in re.split(r"[&;]", parts.query) if pair]
-        rendered += "?" + "&".join(f"{name}=***" for name in names)
+        rendered += "?" + "&".join(f"{_name(item)}=***" for item in re.split(r"[&;]", parts.query) if item)
     if len(rendered) > _MAX_SHOWN:
         rendered = rendered[:_MAX_SHOWN] + "..."
     return rendered
+
+
+def _name(parameter: str) -> str:
+    return parameter.split("=", 1)[0]
 
 
 def shorten(value: str) -> str:

@@ -52,6 +52,7 @@ def _identifiers(props: dict, *names: str) -> set[str]:
 class StackView:
     def __init__(self, resources: Iterable[Any]) -> None:
         self.resources = list(resources)
+        self._position = {resource.urn: index for index, resource in enumerate(self.resources)}
         self._props: dict[str, dict] = {}
         self._by_type: dict[str, list] = {}
         for resource in self.resources:
@@ -77,7 +78,10 @@ class StackView:
         return props
 
     def of_type(self, *resource_types: str) -> list:
-        return [resource for resource_type in resource_types for resource in self._by_type.get(resource_type, ())]
+        """Resources of ``resource_types`` in stack order, so messages do not depend on set order."""
+        found = [resource for resource_type in dict.fromkeys(resource_types)
+                 for resource in self._by_type.get(resource_type, ())]
+        return sorted(found, key=lambda resource: self._position[resource.urn]) if len(resource_types) > 1 else found
 
     def has_appflow(self) -> bool:
         return any(self._by_type.get(resource_type) for resource_type in types.APPFLOW_TYPES)
@@ -103,6 +107,8 @@ class StackView:
             kind = classify_key_reference(value)
             if kind is KeyReference.AWS_MANAGED:
                 return KeyLink(Resolution.AWS_MANAGED, value)
+        elif value is not UNKNOWN:
+            return KeyLink(Resolution.INVALID, value)
         keys = list(self.dependencies(holder, prop, types.KMS_KEY))
         for alias in self.dependencies(holder, prop, types.KMS_ALIAS):
             keys.extend(self._keys_behind_alias(alias))

@@ -48,7 +48,7 @@ def resources_in_scope(view: StackView) -> list:
     return list(dict.fromkeys(scope))
 
 
-def fields(view: StackView, resource):
+def fields(view: StackView, resource, patterns=(), allowed=frozenset()):
     yield "resource name", resource.name
     props = view.props(resource)
     for field in FREE_FORM_FIELDS:
@@ -58,7 +58,8 @@ def fields(view: StackView, resource):
     for key, value in as_dict(props.get("tags")).items():
         yield "tag key", key
         if text(value):
-            yield f"tag '{key}'", value
+            key_detection = detect(key, patterns, allowed)  # a sensitive key is named masked, never raw
+            yield f"tag '{key_detection.masked if key_detection else key}'", value
 
 
 def check(args, findings):
@@ -67,7 +68,7 @@ def check(args, findings):
     allowed = frozenset(string_list(config, "allowedValues"))
     view = StackView(args.resources)
     for resource in resources_in_scope(view):
-        for field, value in fields(view, resource):
+        for field, value in fields(view, resource, patterns, allowed):
             detection = detect(value, patterns, allowed)
             if detection:
                 findings.add(f"The {field} contains {detection.kind} ({detection.masked}); names, descriptions and "

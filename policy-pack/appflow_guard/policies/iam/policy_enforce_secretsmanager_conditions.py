@@ -1,5 +1,7 @@
 """IAM policies for AppFlow may create and share secrets only as AppFlow does (the AWS page's policy)."""
 
+from dataclasses import replace
+
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
@@ -10,8 +12,16 @@ from ...core.reporting import resource_validation
 from ...core.values import as_list, dig, plain
 
 
+def _limiting_values(statement, operator_suffix: str, key: str) -> list[str]:
+    """Condition values that limit requests: ForAllValues also matches a request without the key
+    (a direct call has no aws:CalledVia, a secret may lack the owningService tag), so it is skipped."""
+    limiting = replace(statement, conditions={operator: block for operator, block in statement.conditions.items()
+                                              if not str(operator).lower().startswith("forallvalues:")})
+    return limiting.condition_values(operator_suffix, key)
+
+
 def _called_via_appflow(statement) -> bool:
-    return APPFLOW_SERVICE in statement.condition_values("StringEquals", "aws:CalledVia")
+    return APPFLOW_SERVICE in _limiting_values(statement, "StringEquals", "aws:CalledVia")
 
 
 def statement_problems(statement) -> list[str]:
@@ -24,8 +34,8 @@ def statement_problems(statement) -> list[str]:
         if not _called_via_appflow(statement):
             problems.append(f"{label} allows secretsmanager:CreateSecret without aws:CalledVia {APPFLOW_SERVICE}")
     if statement.grants("secretsmanager:PutResourcePolicy"):
-        owners = statement.condition_values(
-            "StringEqualsIgnoreCase", "secretsmanager:ResourceTag/aws:secretsmanager:owningService")
+        owners = _limiting_values(
+            statement, "StringEqualsIgnoreCase", "secretsmanager:ResourceTag/aws:secretsmanager:owningService")
         if [owner.lower() for owner in owners] != ["appflow"]:
             problems.append(f"{label} allows secretsmanager:PutResourcePolicy on secrets not owned by AppFlow "
                             "(owningService condition missing)")

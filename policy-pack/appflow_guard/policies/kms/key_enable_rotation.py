@@ -9,13 +9,23 @@ from ...core.stack import StackView
 from ...core.values import UNKNOWN, text
 
 
+def rotation_supported(props: dict) -> bool | None:
+    """Whether AWS can rotate the key automatically: only symmetric encryption keys outside a
+    custom key store can. None while the key spec or the key store is unknown."""
+    specs = (props.get("keySpec"), props.get("customerMasterKeySpec"))
+    store = props.get("customKeyStoreId")
+    if store is UNKNOWN or any(value is UNKNOWN for value in specs):
+        return None
+    spec = text(specs[0]) or text(specs[1]) or "SYMMETRIC_DEFAULT"
+    return spec == "SYMMETRIC_DEFAULT" and not text(store)
+
+
 def check(args, findings):
     view = StackView(args.resources)
     for key, users in view.appflow_keys().items():
         props = view.props(key)
-        spec = text(props.get("keySpec")) or text(props.get("customerMasterKeySpec")) or "SYMMETRIC_DEFAULT"
         rotation = props.get("enableKeyRotation")
-        if spec != "SYMMETRIC_DEFAULT" or rotation is UNKNOWN or rotation is True:
+        if rotation_supported(props) is not True or rotation is UNKNOWN or rotation is True:
             continue
         findings.add(f"enableKeyRotation is not true on a key that protects AppFlow data ({', '.join(users)}).", key)
 

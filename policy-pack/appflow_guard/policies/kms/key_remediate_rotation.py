@@ -6,6 +6,8 @@ from ...core import types
 from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.remediation import set_property_when
+from ...core.values import plain
+from .key_enable_rotation import rotation_supported
 
 POLICY = ResourceValidationPolicy(
     name="aws-appflow-kms-key-remediate-rotation",
@@ -20,5 +22,5 @@ POLICY = ResourceValidationPolicy(
     config_schema=config_schema(),
     remediate=set_property_when(
         types.KMS_KEY, "enableKeyRotation", needs_fix=lambda current: current is not True,
-        value=lambda args: True if (args.props.get("keySpec") or "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT" else None),
+        value=lambda args: True if rotation_supported(plain(args.props)) else None),
 )

@@ -31,7 +31,8 @@ def rule_problem(view, rule) -> str | None:
     if link.resolution is Resolution.AWS_MANAGED:
         return f"default encryption uses the AWS managed key '{shorten(value)}'"
     if link.resolution is Resolution.INVALID:
-        return f"kmsMasterKeyId '{shorten(value)}' is not a KMS key ARN, key ID or alias"
+        shown = f" '{shorten(value)}'" if isinstance(value, str) else ""
+        return f"kmsMasterKeyId{shown} is not a KMS key ARN, key ID or alias"
     return None
 
 

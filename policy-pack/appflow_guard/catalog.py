@@ -1,0 +1,92 @@
+"""The pack's catalog, generated from each policy's constructor metadata (the README table too).
+
+Run ``python -m appflow_guard.catalog`` for the Markdown table, or ``--write README.md`` to
+refresh the table between its markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pulumi_policy import StackValidationPolicy
+
+from .pack import POLICIES
+
+TABLE_START = "<!-- policy-table:start -->"
+TABLE_END = "<!-- policy-table:end -->"
+
+
+def entries() -> list[dict]:
+    """One plain dict per policy: everything the engine and Pulumi Cloud show about it."""
+    result = []
+    for policy in POLICIES:
+        properties = policy.config_schema.properties if policy.config_schema else {}
+        result.append({
+            "name": policy.name,
+            "displayName": policy.display_name,
+            "description": policy.description,
+            "type": "stack" if isinstance(policy, StackValidationPolicy) else "resource",
+            "enforcementLevel": policy.enforcement_level.value,
+            "severity": policy.severity.value if policy.severity else None,
+            "tags": list(policy.tags or []),
+            "remediationSteps": policy.remediation_steps,
+            "url": policy.url,
+            "config": {key: value.get("description", "") for key, value in properties.items()},
+        })
+    return result
+
+
+def markdown_table() -> str:
+    lines = [
+        "| Policy | Checks | Default level | Severity | Config keys |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in entries():
+        config = ", ".join(f"`{key}`" for key in entry["config"])
+        lines.append(f"| `{entry['name']}` | {entry['description']} | {entry['enforcementLevel']} | "
+                     f"{entry['severity']} | {config} |")
+    return "\n".join(lines)
+
+
+def config_reference() -> str:
+    """Every config key of every policy with its description, for the README."""
+    lines = []
+    for entry in entries():
+        lines.append(f"- `{entry['name']}`")
+        for key, description in entry["config"].items():
+            lines.append(f"  - `{key}`: {description}")
+    return "\n".join(lines)
+
+
+def render_readme_section() -> str:
+    return f"{TABLE_START}\n{markdown_table()}\n\nConfig keys per policy:\n\n{config_reference()}\n{TABLE_END}"
+
+
+def replace_readme_section(readme: str) -> str:
+    start, end = readme.find(TABLE_START), readme.find(TABLE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README has no {TABLE_START} ... {TABLE_END} markers")
+    return readme[:start] + render_readme_section() + readme[end + len(TABLE_END):]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m appflow_guard.catalog", description=__doc__.splitlines()[0])
+    parser.add_argument("--write", metavar="README", help="rewrite the table between the markers of this file")
+    options = parser.parse_args(argv)
+    if not options.write:
+        print(render_readme_section())
+        return 0
+    try:
+        with open(options.write, encoding="utf-8") as handle:
+            updated = replace_readme_section(handle.read())
+    except (OSError, ValueError) as error:
+        print(f"catalog: {error}", file=sys.stderr)
+        return 2
+    with open(options.write, "w", encoding="utf-8") as handle:
+        handle.write(updated)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""A policy pack process started exactly as the Pulumi engine starts a Python pack, and its client."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import grpc
+from google.protobuf import empty_pb2
+
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from .protocol import ENFORCEMENT_LEVELS, struct
+
+
+class PackError(Exception):
+    """The pack could not be started or did not answer; the message is one line for the user."""
+
+
+@dataclass
+class Resource:
+    """A resource as the engine describes it to an analyzer."""
+
+    type: str
+    name: str
+    urn: str
+    properties: dict
+    parent: str = ""
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    provider: Optional["Resource"] = None
+
+    def provider_message(self):
+        if self.provider is None:
+            return None
+        return analyzer_pb2.AnalyzerProviderResource(
+            type=self.provider.type, properties=struct(self.provider.properties),
+            urn=self.provider.urn, name=self.provider.name)
+
+    def options(self):
+        return analyzer_pb2.AnalyzerResourceOptions(parent=self.parent)
+
+
+class PackProcess:
+    """``python -u -m pulumi.policy <engine> <pack-dir>`` with the pack dir as working directory."""
+
+    def __init__(self, pack_dir: str, python: str = sys.executable, timeout: float = 60.0,
+                 env: Optional[dict] = None) -> None:
+        self.pack_dir = os.path.abspath(pack_dir)
+        self.python = python
+        self.timeout = timeout
+        self.env = env
+        self._process: Optional[subprocess.Popen] = None
+        self._stderr = tempfile.TemporaryFile()
+        self._channel = None
+        self.stub: Optional[analyzer_pb2_grpc.AnalyzerStub] = None
+
+    def __enter__(self) -> "PackProcess":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        if not os.path.isfile(os.path.join(self.pack_dir, "PulumiPolicy.yaml")):
+            raise PackError(f"{self.pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
+        command = [self.python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", self.pack_dir]
+        try:
+            self._process = subprocess.Popen(command, cwd=self.pack_dir, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.PIPE, stderr=self._stderr, env=self.env)
+        except OSError as error:
+            raise PackError(f"could not start the policy pack with {self.python}: {error.strerror}") from None
+        port = self._read_port()
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=self.timeout)
+        except grpc.FutureTimeoutError:
+            self.stop()
+            raise PackError(f"the policy pack did not accept connections within {self.timeout:g}s") from None
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+
+    def _read_port(self) -> int:
+        line: list[bytes] = []
+        reader = threading.Thread(target=lambda: line.append(self._process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(self.timeout)
+        first = line[0].strip() if line else b""
+        if not first.isdigit():
+            problem = self.stderr_tail() or (
+                f"no port within {self.timeout:g}s" if not line else "it exited before listening")
+            self.stop()
+            raise PackError(f"the policy pack failed to start: {problem}")
+        return int(first)
+
+    def stderr_tail(self) -> str:
+        """The last meaningful line the pack wrote to stderr (its error, not the traceback)."""
+        self._stderr.seek(0)
+        lines = [line.strip() for line in self._stderr.read().decode(errors="replace").splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
+    def stop(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process.stdout.close()
+            self._process = None
+
+    def _call(self, method: str, request) -> Any:
+        try:
+            return getattr(self.stub, method)(request, timeout=self.timeout)
+        except grpc.RpcError as error:
+            detail = error.details() if hasattr(error, "details") else str(error)
+            raise PackError(f"the policy pack failed in {method}: {(detail or '').splitlines()[-1] if detail else error}") from None
+
+    def analyzer_info(self):
+        return self._call("GetAnalyzerInfo", empty_pb2.Empty())
+
+    def configure(self, config: dict[str, Any]) -> None:
+        """Send policy config as ``pulumi policy enable --config`` JSON: name -> level or object."""
+        policy_config = {}
+        for name, value in config.items():
+            if isinstance(value, str):
+                policy_config[name] = analyzer_pb2.PolicyConfig(enforcementLevel=ENFORCEMENT_LEVELS[value])
+                continue
+            properties = {key: item for key, item in value.items() if key != "enforcementLevel"}
+            level = ENFORCEMENT_LEVELS.get(value.get("enforcementLevel", ""), analyzer_pb2.ADVISORY)
+            policy_config[name] = analyzer_pb2.PolicyConfig(enforcementLevel=level, properties=struct(properties))
+        self._call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+
+    def analyze(self, resource: Resource):
+        return self._call("Analyze", analyzer_pb2.AnalyzeRequest(
+            type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
+            options=resource.options(), provider=resource.provider_message()))
+
+    def remediate(self, resource: Resource):
+        return self._call("Remediate", analyzer_pb2.AnalyzeRequest(
+            type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
+            options=resource.options(), provider=resource.provider_message()))
+
+    def analyze_stack(self, resources: list[Resource]):
+        messages = [analyzer_pb2.AnalyzerResource(
+            type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
+            options=resource.options(), provider=resource.provider_message(), parent=resource.parent,
+            dependencies=resource.dependencies,
+            propertyDependencies={prop: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
+                                  for prop, urns in resource.property_dependencies.items()})
+            for resource in resources]
+        return self._call("AnalyzeStack", analyzer_pb2.AnalyzeStackRequest(resources=messages))
