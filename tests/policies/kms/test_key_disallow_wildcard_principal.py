@@ -1,0 +1,129 @@
+"""aws-appflow-kms-key-disallow-wildcard-principal: key policies of AppFlow's keys are scoped."""
+
+import json
+
+import pytest
+
+from harness import UNKNOWN, Spec, find, run_stack_policy
+from stacks import ACCOUNT, KEY, compliant_stack, key_policy
+
+from appflow_guard.policies.kms.key_disallow_wildcard_principal import POLICY
+
+OPEN = {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}
+OPEN_MESSAGE = "The policy of key 'appflow-key': statement Open allows Principal '*' without a condition."
+APPFLOW_UNSCOPED = ("The policy of key 'appflow-key': statement AppFlowUse grants appflow.amazonaws.com without an "
+                    "aws:SourceAccount or aws:SourceArn condition.")
+
+
+def findings(specs, config=None):
+    return [(v.message, v.urn) for v in run_stack_policy(POLICY, specs, config)]
+
+
+def statements():
+    return json.loads(key_policy())["Statement"]
+
+
+def with_key_policy(policy, phase="update"):
+    specs = compliant_stack(phase)
+    find(specs, "appflow-key").props["policy"] = policy
+    return specs
+
+
+def with_statements(*items, phase="update"):
+    return with_key_policy(json.dumps({"Version": "2012-10-17", "Statement": list(items)}), phase)
+
+
+def appflow_use(**changes):
+    statement = statements()[1]
+    statement.update(changes)
+    return {key: value for key, value in statement.items() if value is not None}
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_compliant_stack_passes(phase):
+    assert findings(compliant_stack(phase)) == []
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": ["*", f"arn:aws:iam::{ACCOUNT}:root"]}])
+def test_wildcard_principal_without_condition_is_reported(phase, principal):
+    specs = with_statements(*statements(), dict(OPEN, Principal=principal), phase=phase)
+    assert findings(specs) == [(OPEN_MESSAGE, KEY)]
+
+
+def test_wildcard_principal_with_a_condition_passes():
+    scoped = dict(OPEN, Condition={"StringEquals": {"kms:CallerAccount": ACCOUNT}})
+    assert findings(with_statements(*statements(), scoped)) == []
+
+
+def test_wildcard_deny_is_not_a_grant():
+    assert findings(with_statements(*statements(), dict(OPEN, Effect="Deny"))) == []
+
+
+def test_wildcard_service_principal_is_not_the_anonymous_wildcard():
+    assert findings(with_statements(*statements(), dict(OPEN, Principal={"Service": "*"}))) == []
+
+
+def test_appflow_grant_without_source_condition_is_reported():
+    assert findings(with_statements(statements()[0], appflow_use(Condition=None))) == [(APPFLOW_UNSCOPED, KEY)]
+
+
+def test_appflow_grant_with_source_arn_passes():
+    condition = {"ArnLike": {"aws:SourceArn": f"arn:aws:appflow:us-east-1:{ACCOUNT}:*"}}
+    assert findings(with_statements(statements()[0], appflow_use(Condition=condition))) == []
+
+
+def test_statement_without_sid_is_named_by_index():
+    unnamed = appflow_use(Sid=None, Condition=None)
+    assert findings(with_statements(statements()[0], unnamed)) == [
+        ("The policy of key 'appflow-key': statement 1 grants appflow.amazonaws.com without an aws:SourceAccount "
+         "or aws:SourceArn condition.", KEY)]
+
+
+def test_single_statement_object_is_checked():
+    assert findings(with_key_policy(json.dumps({"Statement": OPEN}))) == [(OPEN_MESSAGE, KEY)]
+
+
+@pytest.mark.parametrize("policy", ["{not json", "[]", "null", 42, ["kms:*"], json.dumps({"Statement": "x"})])
+def test_unreadable_key_policy_is_reported(policy):
+    assert findings(with_key_policy(policy)) == [
+        ("The policy of key 'appflow-key' is not a valid JSON policy document.", KEY)]
+
+
+def test_key_without_policy_passes():
+    """Without a policy AWS applies the default key policy, which grants only the account."""
+    assert findings(with_key_policy(None)) == []
+
+
+def test_unknown_key_policy_is_deferred():
+    assert findings(with_key_policy(UNKNOWN, phase="preview")) == []
+
+
+def test_unknown_statement_is_skipped_and_the_known_ones_are_checked():
+    policy = {"Version": "2012-10-17", "Statement": [UNKNOWN, OPEN]}
+    assert findings(with_key_policy(policy)) == [(OPEN_MESSAGE, KEY)]
+
+
+def test_separate_key_policy_resource_is_checked_and_reported_on_itself():
+    key_policy_spec = Spec("aws:kms/keyPolicy:KeyPolicy", "appflow-key-policy", {
+        "keyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "policy": json.dumps({"Statement": [OPEN]})},
+        deps={"keyId": [KEY]})
+    assert findings(compliant_stack("update") + [key_policy_spec]) == [
+        ("The key policy of key 'appflow-key': statement Open allows Principal '*' without a condition.",
+         key_policy_spec.urn)]
+
+
+def test_key_that_does_not_protect_appflow_data_is_ignored():
+    unrelated = Spec("aws:kms/key:Key", "unrelated", {"policy": json.dumps({"Statement": [OPEN]})})
+    assert findings(compliant_stack("update") + [unrelated]) == []
+
+
+def test_other_resource_types_are_ignored():
+    queue_policy = Spec("aws:sqs/queuePolicy:QueuePolicy", "events-policy",
+                        {"policy": json.dumps({"Statement": [OPEN]})})
+    assert findings(compliant_stack("update") + [queue_policy]) == []
+
+
+def test_mistyped_statement_fields_do_not_crash():
+    odd = {"Sid": 5, "Effect": "Allow", "Principal": 7, "Condition": "none", "Action": {"kms": "*"}}
+    assert findings(with_statements(*statements(), odd, None, "text")) == []

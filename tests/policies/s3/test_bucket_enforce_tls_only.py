@@ -1,0 +1,152 @@
+"""aws-appflow-s3-bucket-enforce-tls-only: AppFlow's buckets refuse requests without TLS."""
+
+import json
+
+import pytest
+
+from harness import UNKNOWN, Spec, find, run_stack_policy
+from stacks import BUCKET, BUCKET_NAME, bucket_policy, compliant_stack
+
+from appflow_guard.policies.s3.bucket_enforce_tls_only import POLICY
+
+USED_BY = "AppFlow uses it (accounts-to-s3.destinationFlowConfigs[0].destinationConnectorProperties.s3.bucketName)"
+NO_TLS = f"No bucket policy denies requests with aws:SecureTransport false; {USED_BY}."
+NO_TLS_VERSION = f"No bucket policy denies s3:TlsVersion below 1.2; {USED_BY}."
+BUCKET_ARN = f"arn:aws:s3:::{BUCKET_NAME}"
+DENY_OLD_TLS = {"Sid": "DenyOldTls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [BUCKET_ARN, f"{BUCKET_ARN}/*"],
+                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}}
+
+
+def findings(specs, config=None):
+    return [(v.message, v.urn) for v in run_stack_policy(POLICY, specs, config)]
+
+
+def statements():
+    return json.loads(bucket_policy(BUCKET_ARN))["Statement"]
+
+
+def with_statements(items, phase="update"):
+    specs = compliant_stack(phase)
+    find(specs, "landing-policy").props["policy"] = json.dumps({"Version": "2012-10-17", "Statement": items})
+    return specs
+
+
+def deny_insecure(**changes):
+    statement = statements()[0]
+    statement.update(changes)
+    return statement
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_compliant_stack_passes(phase):
+    assert findings(compliant_stack(phase)) == []
+
+
+def test_policy_without_secure_transport_deny_is_reported():
+    assert findings(with_statements(statements()[1:])) == [(NO_TLS, BUCKET)]
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_bucket_without_any_policy_is_reported_in_both_phases(phase):
+    specs = [spec for spec in compliant_stack(phase) if spec.name != "landing-policy"]
+    assert findings(specs) == [(NO_TLS, BUCKET)]
+
+
+@pytest.mark.parametrize("condition", [
+    {"Bool": {"aws:SecureTransport": False}},
+    {"BoolIfExists": {"aws:SecureTransport": "false"}},
+    {"Bool": {"aws:securetransport": ["false"]}},
+])
+def test_equivalent_secure_transport_conditions_pass(condition):
+    assert findings(with_statements([deny_insecure(Condition=condition)])) == []
+
+
+@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": ["*"]}])
+def test_deny_to_everyone_in_any_spelling_passes(principal):
+    assert findings(with_statements([deny_insecure(Principal=principal)])) == []
+
+
+@pytest.mark.parametrize("changes", [
+    {"Principal": {"AWS": "arn:aws:iam::123456789012:root"}},
+    {"Effect": "Allow"},
+    {"Action": "s3:PutObject"},
+    {"Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+    {"Condition": {"StringEquals": {"aws:SecureTransport": "false"}}},
+])
+def test_deny_that_does_not_cover_every_insecure_request_is_reported(changes):
+    assert findings(with_statements([deny_insecure(**changes)])) == [(NO_TLS, BUCKET)]
+
+
+def test_require_tls_version_reports_a_policy_without_the_version_deny():
+    assert findings(compliant_stack("update"), {"requireTlsVersion": True}) == [(NO_TLS_VERSION, BUCKET)]
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.3", 1.2])
+def test_require_tls_version_passes_with_the_version_deny(version):
+    deny = dict(DENY_OLD_TLS, Condition={"NumericLessThan": {"s3:TlsVersion": version}})
+    assert findings(with_statements(statements() + [deny]), {"requireTlsVersion": True}) == []
+
+
+def test_require_tls_version_rejects_a_lower_threshold():
+    deny = dict(DENY_OLD_TLS, Condition={"NumericLessThan": {"s3:TlsVersion": "1.0"}})
+    assert findings(with_statements(statements() + [deny]), {"requireTlsVersion": True}) == [(NO_TLS_VERSION, BUCKET)]
+
+
+def test_require_tls_version_false_is_the_default():
+    assert findings(compliant_stack("update"), {"requireTlsVersion": False}) == []
+
+
+def test_require_tls_version_with_neither_deny_reports_both():
+    assert findings(with_statements(statements()[1:]), {"requireTlsVersion": True}) == [
+        (NO_TLS, BUCKET), (NO_TLS_VERSION, BUCKET)]
+
+
+@pytest.mark.parametrize("value", ["yes", "true", 1])
+def test_require_tls_version_that_is_not_a_boolean_is_invalid_config(value):
+    assert findings(compliant_stack("update"), {"requireTlsVersion": value}) == [
+        ("Invalid policy config: requireTlsVersion must be true or false.", None)]
+
+
+def test_unknown_policy_is_deferred_even_with_require_tls_version():
+    assert findings(compliant_stack("preview"), {"requireTlsVersion": True}) == []
+
+
+def test_deny_split_over_two_bucket_policies_passes():
+    specs = with_statements(statements()[1:])
+    specs.append(Spec("aws:s3/bucketPolicy:BucketPolicy", "landing-tls", {
+        "bucket": BUCKET_NAME, "policy": json.dumps({"Statement": statements()[0]})}))
+    assert findings(specs) == []
+
+
+@pytest.mark.parametrize("policy", ["{not json", 42, ["DenyInsecureTransport"], None, json.dumps({"Statement": "x"})])
+def test_unreadable_policy_is_reported_as_missing_the_deny(policy):
+    specs = compliant_stack("update")
+    find(specs, "landing-policy").props["policy"] = policy
+    assert findings(specs) == [(NO_TLS, BUCKET)]
+
+
+def test_bucket_appflow_does_not_use_is_ignored():
+    specs = compliant_stack("update") + [Spec("aws:s3/bucket:Bucket", "scratch", {"bucket": "scratch-data"})]
+    assert findings(specs) == []
+
+
+def test_other_resource_types_are_not_taken_for_buckets():
+    """During preview the destination is resolved through dependencies; a queue among them is no bucket."""
+    specs = compliant_stack("preview")
+    queue = Spec("aws:sqs/queue:Queue", "events", {"name": "events"})
+    find(specs, "accounts-to-s3").deps["destinationFlowConfigs"].append(queue.urn)
+    assert findings(specs + [queue]) == []
+
+
+def test_policy_of_another_type_does_not_count():
+    specs = with_statements(statements()[1:])
+    specs.append(Spec("aws:s3control/accessPointPolicy:AccessPointPolicy", "landing-ap", {
+        "bucket": BUCKET_NAME, "policy": json.dumps({"Statement": [statements()[0]]})}))
+    assert findings(specs) == [(NO_TLS, BUCKET)]
+
+
+def test_unknown_statement_in_a_known_document_is_deferred():
+    specs = compliant_stack("update")
+    find(specs, "landing-policy").props["policy"] = {"Version": "2012-10-17", "Statement": [UNKNOWN]}
+    assert findings(specs) == []
