@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.txt
 	touch $(STAMP)
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 readme-table: $(STAMP)
 	$(PY) -m appflow_guard.catalog --write README.md

@@ -13,12 +13,13 @@ from typing import Any
 import jsonschema
 from google.protobuf import json_format
 
+from .errors import CheckError
 from .protocol import ENFORCEMENT_LEVEL_NAMES
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
 
-class ConfigError(Exception):
+class ConfigError(CheckError):
     """Invalid policy config; the message names the policy and key."""
 
 

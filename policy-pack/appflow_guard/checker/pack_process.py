@@ -15,10 +15,11 @@ from google.protobuf import empty_pb2
 
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from .errors import CheckError
 from .protocol import ENFORCEMENT_LEVELS, struct
 
 
-class PackError(Exception):
+class PackError(CheckError):
     """The pack could not be started or did not answer; the message is one line for the user."""
 
 

@@ -22,8 +22,9 @@ def rule_problem(view, rule) -> str | None:
     if algorithm is UNKNOWN:
         return None
     if algorithm not in KMS_ALGORITHMS:
-        shown = algorithm if isinstance(algorithm, str) else "not set"
-        return f"default encryption uses {shown}, not SSE-KMS with a customer managed key"
+        if not isinstance(algorithm, str) or not algorithm:
+            return "default encryption has no sseAlgorithm, so S3 uses SSE-S3 (AES256), not SSE-KMS with a customer managed key"
+        return f"default encryption uses {shorten(algorithm)}, not SSE-KMS with a customer managed key"
     value = settings.get("kmsMasterKeyId")
     link = view.resolve_key(rule["holder"], rule["prop"], value)
     if link.resolution is Resolution.MISSING:

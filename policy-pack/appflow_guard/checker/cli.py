@@ -1,0 +1,173 @@
+"""appflow-guard: the pack's verdict on a Pulumi program or an exported stack, without AWS or the CLI.
+
+  appflow-guard check PROGRAM_DIR     run the program under mocks and evaluate the pack on it
+  appflow-guard audit STATE_FILE      evaluate the pack on `pulumi stack export` output
+  appflow-guard policies              the catalog as a table, JSON or Markdown
+
+Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 the check could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import yaml
+
+from .config import load_config_file
+from .errors import CheckError
+from .evaluate import Report, evaluate
+from .output import render_json, render_sarif, render_text
+from .project import load_project, run_program
+from .sources import from_registrations, from_state
+
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.exit(2, f"appflow-guard: {message}\n")
+
+
+def _pack_python(pack_dir: str) -> str:
+    """The interpreter the engine would use for the pack: its virtualenv option if present."""
+    try:
+        with open(os.path.join(pack_dir, "PulumiPolicy.yaml"), encoding="utf-8") as handle:
+            settings = yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError):
+        return sys.executable
+    runtime = settings.get("runtime") if isinstance(settings, dict) else None
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
+    candidate = os.path.join(pack_dir, str(virtualenv), "bin", "python") if virtualenv else ""
+    return candidate if candidate and os.path.isfile(candidate) else sys.executable
+
+
+def _resolve_pack(path: str | None) -> str:
+    pack = os.path.abspath(path or REPOSITORY_PACK)
+    if not os.path.isdir(pack):
+        raise CheckError(f"no such policy pack folder: {pack}")
+    if not os.path.isfile(os.path.join(pack, "PulumiPolicy.yaml")):
+        raise CheckError(f"{pack} is not a policy pack (no PulumiPolicy.yaml)" +
+                         ("" if path else "; pass --policy-pack DIR"))
+    return pack
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise CheckError(f"cannot write {output}: {error.strerror}") from None
+    else:
+        sys.stdout.write(text)
+
+
+def _emit(report: Report, options, program_files: list[str], base_dir: str) -> int:
+    if options.format == "json":
+        text = render_json(report)
+    elif options.format == "sarif":
+        text = render_sarif(report, program_files, base_dir)
+    else:
+        colour = not options.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        text = render_text(report, colour=colour)
+    _write(text, options.output)
+    return 1 if report.blocked else 0
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this repository's pack)")
+    parser.add_argument("--config", metavar="FILE", help="policy config JSON, as for `pulumi policy enable --config`")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                        help="give up on a program or pack that does not answer (default 120)")
+
+
+def _check(options) -> int:
+    pack = _resolve_pack(options.policy_pack)
+    config = load_config_file(options.config) if options.config else {}
+    project = load_project(options.program_dir, options.stack)
+    registrations = run_program(project, options.stack, options.phase, options.timeout)
+    resources, states = from_registrations(registrations, project.name, options.stack, project.config, options.phase)
+    report = evaluate(resources, states, pack, config, options.phase, options.timeout, _pack_python(pack))
+    program_files = [project.main] + sorted(
+        os.path.join(project.directory, name) for name in os.listdir(project.directory)
+        if name.endswith(".py") and os.path.join(project.directory, name) != project.main)
+    return _emit(report, options, program_files, os.getcwd())
+
+
+def _audit(options) -> int:
+    pack = _resolve_pack(options.policy_pack)
+    config = load_config_file(options.config) if options.config else {}
+    try:
+        with open(options.state_file, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except OSError as error:
+        raise CheckError(f"cannot read state file {options.state_file}: {error.strerror}") from None
+    except (ValueError, RecursionError) as error:
+        raise CheckError(f"state file {options.state_file} is not valid JSON: {error}") from None
+    _, resources, states = from_state(document)
+    report = evaluate(resources, states, pack, config, "update", options.timeout, _pack_python(pack))
+    return _emit(report, options, [], os.getcwd())
+
+
+def _policies(options) -> int:
+    from .. import catalog
+
+    if options.format == "json":
+        text = json.dumps(catalog.entries(), indent=2) + "\n"
+    elif options.format == "markdown":
+        text = catalog.markdown_table() + "\n"
+    else:
+        entries = catalog.entries()
+        width = max(len(entry["name"]) for entry in entries)
+        text = "".join(f"{entry['name']:<{width}}  {entry['enforcementLevel']:<9}  {entry['severity']:<8}  "
+                       f"{entry['description']}\n" for entry in entries)
+    _write(text, options.output)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="appflow-guard", description=__doc__.splitlines()[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="\n".join(__doc__.splitlines()[2:]))
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="evaluate the pack on a Pulumi Python program, offline")
+    check.add_argument("program_dir", metavar="PROGRAM_DIR")
+    check.add_argument("--phase", choices=("preview", "update"), default="preview",
+                       help="preview: computed outputs unknown (default); update: resolved")
+    check.add_argument("--stack", default="dev", help="stack name (default dev); reads Pulumi.<stack>.yaml config")
+    _add_common(check)
+    check.set_defaults(run=_check)
+
+    audit = commands.add_parser("audit", help="evaluate the pack on `pulumi stack export` output")
+    audit.add_argument("state_file", metavar="STATE_FILE")
+    _add_common(audit)
+    audit.set_defaults(run=_audit)
+
+    policies = commands.add_parser("policies", help="list the pack's policies")
+    policies.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    policies.add_argument("--output", metavar="FILE")
+    policies.set_defaults(run=_policies)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = build_parser().parse_args(argv)
+    try:
+        return options.run(options)
+    except CheckError as error:
+        print(f"appflow-guard: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("appflow-guard: interrupted", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Locating a Pulumi Python program and running it under mocks in its own interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+
+from .errors import CheckError
+
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+
+
+@dataclass(frozen=True)
+class Project:
+    directory: str
+    name: str
+    main: str
+    python: str
+    config: dict
+
+
+def _read_yaml(path: str) -> dict:
+    import yaml  # pulumi depends on PyYAML
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except OSError as error:
+        raise CheckError(f"cannot read {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise CheckError(f"{path} is not valid YAML: {str(error).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise CheckError(f"{path} must be a YAML mapping")
+    return data
+
+
+def _python_for(directory: str, runtime) -> str:
+    """The program's virtualenv interpreter when Pulumi.yaml names one that exists, else ours."""
+    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
+    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
+    if isinstance(virtualenv, str):
+        candidate = os.path.join(directory, virtualenv, "bin", "python")
+        if os.path.isfile(candidate):
+            return candidate
+    return sys.executable
+
+
+def _stack_config(directory: str, project: str, stack: str) -> dict:
+    path = os.path.join(directory, f"Pulumi.{stack}.yaml")
+    if not os.path.isfile(path):
+        return {}
+    config = _read_yaml(path).get("config") or {}
+    if not isinstance(config, dict):
+        raise CheckError(f"{path}: config must be a mapping")
+    result = {}
+    for key, value in config.items():
+        key = str(key) if ":" in str(key) else f"{project}:{key}"
+        if isinstance(value, dict) and "secure" in value:
+            raise CheckError(f"{path}: {key} is an encrypted secret; the offline checker cannot decrypt it")
+        result[key] = value
+    return result
+
+
+def load_project(directory: str, stack: str) -> Project:
+    if not os.path.isdir(directory):
+        raise CheckError(f"no such folder: {directory}")
+    directory = os.path.abspath(directory)
+    path = next((os.path.join(directory, name) for name in ("Pulumi.yaml", "Pulumi.yml")
+                 if os.path.isfile(os.path.join(directory, name))), None)
+    if path is None:
+        raise CheckError(f"{directory} is not a Pulumi project (no Pulumi.yaml)")
+    settings = _read_yaml(path)
+    name = settings.get("name")
+    runtime = settings.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if not isinstance(name, str) or not name:
+        raise CheckError(f"{path} has no project name")
+    if runtime_name != "python":
+        raise CheckError(f"{path}: runtime is {runtime_name!r}; the offline checker runs Python programs only")
+    main = settings.get("main") or "."
+    main_path = os.path.normpath(os.path.join(directory, str(main)))
+    if os.path.isdir(main_path):
+        main_path = os.path.join(main_path, "__main__.py")
+    if not os.path.isfile(main_path):
+        raise CheckError(f"{directory}: the program entry point {os.path.relpath(main_path, directory)} does not exist")
+    return Project(directory, name, main_path, _python_for(directory, runtime),
+                   _stack_config(directory, name, stack))
+
+
+def run_program(project: Project, stack: str, phase: str, timeout: float) -> list[dict]:
+    """Every registration the program makes, as the engine would receive it."""
+    with tempfile.TemporaryDirectory(prefix="appflow-guard-") as scratch:
+        output = os.path.join(scratch, "registrations.json")
+        command = [project.python, RUNNER, "--program-dir", os.path.dirname(project.main),
+                   "--main", project.main, "--project", project.name, "--stack", stack, "--phase", phase,
+                   "--config", json.dumps(project.config), "--output", output]
+        try:
+            completed = subprocess.run(command, cwd=os.path.dirname(project.main), stdin=subprocess.DEVNULL,
+                                       capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise CheckError(f"the program did not finish within {timeout:g}s") from None
+        if not os.path.isfile(output):
+            detail = completed.stderr.decode(errors="replace").strip().splitlines()
+            raise CheckError(f"the program could not be run: {detail[-1] if detail else 'no output'}")
+        with open(output, encoding="utf-8") as handle:
+            result = json.load(handle)
+    if "error" in result:
+        raise CheckError(f"the program failed: {result['error']}")
+    return result["registrations"]

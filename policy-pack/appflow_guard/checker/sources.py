@@ -1,0 +1,118 @@
+"""Turning a program's registrations, or an exported stack, into what the engine sends analyzers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import CheckError
+from .pack_process import Resource
+from .protocol import SECRET_SIGNATURE, SECRET_SIGNATURE_KEY, UNKNOWN_SENTINEL
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def _provider_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _provider_urn(reference: str) -> str:
+    """A provider reference is "<urn>::<id>"."""
+    return reference.rsplit("::", 1)[0] if reference else ""
+
+
+def from_registrations(registrations: list[dict], project: str, stack: str, config: dict,
+                       phase: str) -> tuple[list[Resource], list[Resource]]:
+    """(resources to Analyze, with inputs; resources for AnalyzeStack, with this phase's state)."""
+    analyzed: list[Resource] = []
+    states: list[Resource] = []
+    providers: dict[str, tuple[Resource, Resource]] = {}
+
+    def default_provider(package: str, version: str) -> tuple[Resource, Resource]:
+        name = f"default_{version.replace('.', '_').replace('-', '_')}" if version else "default"
+        urn = f"urn:pulumi:{stack}::{project}::pulumi:providers:{package}::{name}"
+        if urn not in providers:
+            properties = {key.split(":", 1)[1]: _provider_value(value) for key, value in config.items()
+                          if key.startswith(f"{package}:")}
+            if version:
+                properties["version"] = version
+            pair = (Resource(f"pulumi:providers:{package}", name, urn, properties),
+                    Resource(f"pulumi:providers:{package}", name, urn, dict(properties)))
+            providers[urn] = pair
+            analyzed.append(pair[0])
+            states.append(pair[1])
+        return providers[urn]
+
+    for registration in registrations:
+        resource_type = registration["type"]
+        provider_pair = None
+        if registration.get("custom") and not resource_type.startswith("pulumi:providers:"):
+            reference = _provider_urn(registration.get("provider", ""))
+            provider_pair = providers.get(reference) if reference else \
+                default_provider(resource_type.split(":", 1)[0], registration.get("version", ""))
+        state = registration["inputs"] if phase == "preview" else registration.get("outputs") or registration["inputs"]
+        common = dict(type=resource_type, name=registration["name"], urn=registration["urn"],
+                      parent=registration.get("parent", ""), dependencies=registration.get("dependencies", []),
+                      property_dependencies={key: urns for key, urns in registration.get("propertyDependencies", {}).items() if urns})
+        resource = Resource(properties=registration["inputs"], provider=provider_pair[0] if provider_pair else None, **common)
+        stack_resource = Resource(properties=state, provider=provider_pair[1] if provider_pair else None, **common)
+        analyzed.append(resource)
+        states.append(stack_resource)
+        if resource_type.startswith("pulumi:providers:"):
+            providers[registration["urn"]] = (resource, stack_resource)
+    return analyzed, states
+
+
+def _decode_state_value(value: Any) -> Any:
+    """Secrets in an export: plaintext (--show-secrets) stays secret; ciphertext cannot be read."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIGNATURE_KEY) == SECRET_SIGNATURE:
+            if "plaintext" in value:
+                try:
+                    inner = json.loads(value["plaintext"])
+                except (TypeError, ValueError):
+                    inner = value["plaintext"]
+                return {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "value": _decode_state_value(inner)}
+            if "value" in value:
+                return {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "value": _decode_state_value(value["value"])}
+            return UNKNOWN_SENTINEL
+        return {key: _decode_state_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decode_state_value(item) for item in value]
+    return value
+
+
+def from_state(document: Any) -> tuple[str, list[Resource], list[Resource]]:
+    """(stack name, resources with inputs, resources with outputs) from `pulumi stack export` JSON."""
+    if not isinstance(document, dict) or not isinstance(document.get("deployment"), dict):
+        raise CheckError("the state file is not a `pulumi stack export` document (no \"deployment\" object)")
+    entries = document["deployment"].get("resources") or []
+    if not isinstance(entries, list):
+        raise CheckError("the state file's deployment.resources must be a list")
+    analyzed: list[Resource] = []
+    states: list[Resource] = []
+    providers: dict[str, tuple[Resource, Resource]] = {}
+    stack_name = ""
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("urn"), str) or not isinstance(entry.get("type"), str):
+            raise CheckError(f"the state file's deployment.resources[{index}] has no urn or type")
+        if entry.get("delete") or entry.get("pendingReplacement"):
+            continue
+        urn, resource_type = entry["urn"], entry["type"]
+        if resource_type == STACK_TYPE:
+            stack_name = urn.split("::")[0].split(":")[-1]
+        inputs = _decode_state_value(entry.get("inputs") or {})
+        outputs = _decode_state_value(entry.get("outputs") or {})
+        if not isinstance(inputs, dict) or not isinstance(outputs, dict):
+            raise CheckError(f"the state file's deployment.resources[{index}] has inputs or outputs that are not objects")
+        pair = providers.get(_provider_urn(entry.get("provider") or ""))
+        common = dict(type=resource_type, name=urn.rsplit("::", 1)[-1], urn=urn, parent=entry.get("parent") or "",
+                      dependencies=list(entry.get("dependencies") or []),
+                      property_dependencies={key: list(urns) for key, urns in (entry.get("propertyDependencies") or {}).items() if urns})
+        resource = Resource(properties=inputs, provider=pair[0] if pair else None, **common)
+        state = Resource(properties={**inputs, **outputs}, provider=pair[1] if pair else None, **common)
+        analyzed.append(resource)
+        states.append(state)
+        if resource_type.startswith("pulumi:providers:"):
+            providers[urn] = (resource, state)
+    return stack_name, analyzed, states
