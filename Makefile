@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test readme-table clean
+.PHONY: install test demo readme-table clean
 
 install: $(STAMP)
 
@@ -16,6 +16,15 @@ $(STAMP): pyproject.toml requirements.txt
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2
+
+# A pass and a blocked preview, with the reasons; exit 1 of the second check is the expected verdict.
+demo: $(STAMP)
+	@echo "== appflow-guard check examples/compliant-salesforce-to-s3"
+	@$(VENV)/bin/appflow-guard check examples/compliant-salesforce-to-s3
+	@echo
+	@echo "== appflow-guard check examples/aws-managed-keys"
+	@$(VENV)/bin/appflow-guard check examples/aws-managed-keys; status=$$?; \
+	  if [ $$status -eq 1 ]; then echo "(exit 1: the preview would be blocked)"; else exit $$status; fi
 
 readme-table: $(STAMP)
 	$(PY) -m appflow_guard.catalog --write README.md

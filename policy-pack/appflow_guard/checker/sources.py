@@ -86,7 +86,8 @@ def from_state(document: Any) -> tuple[str, list[Resource], list[Resource]]:
     """(stack name, resources with inputs, resources with outputs) from `pulumi stack export` JSON."""
     if not isinstance(document, dict) or not isinstance(document.get("deployment"), dict):
         raise CheckError("the state file is not a `pulumi stack export` document (no \"deployment\" object)")
-    entries = document["deployment"].get("resources") or []
+    entries = document["deployment"].get("resources")
+    entries = [] if entries is None else entries
     if not isinstance(entries, list):
         raise CheckError("the state file's deployment.resources must be a list")
     analyzed: list[Resource] = []
@@ -101,8 +102,8 @@ def from_state(document: Any) -> tuple[str, list[Resource], list[Resource]]:
         urn, resource_type = entry["urn"], entry["type"]
         if resource_type == STACK_TYPE:
             stack_name = urn.split("::")[0].split(":")[-1]
-        inputs = _decode_state_value(entry.get("inputs") or {})
-        outputs = _decode_state_value(entry.get("outputs") or {})
+        inputs = _decode_state_value({} if entry.get("inputs") is None else entry["inputs"])
+        outputs = _decode_state_value({} if entry.get("outputs") is None else entry["outputs"])
         if not isinstance(inputs, dict) or not isinstance(outputs, dict):
             raise CheckError(f"the state file's deployment.resources[{index}] has inputs or outputs that are not objects")
         pair = providers.get(_provider_urn(entry.get("provider") or ""))
