@@ -146,7 +146,8 @@ def test_missing_or_mistyped_algorithm_is_reported(settings):
     specs = compliant_stack("update")
     find(specs, ENCRYPTION_CONFIG).props["rules"][0]["applyServerSideEncryptionByDefault"] = settings
     assert findings(specs) == [
-        (f"The bucket's default encryption uses not set, not SSE-KMS with a customer managed key; {USED_BY}.", BUCKET)]
+        (f"The bucket's default encryption has no sseAlgorithm, so S3 uses SSE-S3 (AES256), not SSE-KMS with a "
+         f"customer managed key; {USED_BY}.", BUCKET)]
 
 
 def test_rule_without_default_encryption_settings_gives_no_default_encryption():
