@@ -14,46 +14,16 @@ import json
 import os
 import sys
 
-import yaml
-
+from .api import audit_state, check_program, load_state_file, resolve_pack
 from .config import load_config_file
 from .errors import CheckError
-from .evaluate import Report, evaluate
+from .evaluate import Report
 from .output import render_json, render_sarif, render_text
-from .project import load_project, run_program
-from .sources import from_registrations, from_state
-
-PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(2, f"appflow-guard: {message}\n")
-
-
-def _pack_python(pack_dir: str) -> str:
-    """The interpreter the engine would use for the pack: its virtualenv option if present."""
-    try:
-        with open(os.path.join(pack_dir, "PulumiPolicy.yaml"), encoding="utf-8") as handle:
-            settings = yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError):
-        return sys.executable
-    runtime = settings.get("runtime") if isinstance(settings, dict) else None
-    options = runtime.get("options") if isinstance(runtime, dict) else None
-    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
-    candidate = os.path.join(pack_dir, str(virtualenv), "bin", "python") if virtualenv else ""
-    return candidate if candidate and os.path.isfile(candidate) else sys.executable
-
-
-def _resolve_pack(path: str | None) -> str:
-    pack = os.path.abspath(path or REPOSITORY_PACK)
-    if not os.path.isdir(pack):
-        raise CheckError(f"no such policy pack folder: {pack}")
-    if not os.path.isfile(os.path.join(pack, "PulumiPolicy.yaml")):
-        raise CheckError(f"{pack} is not a policy pack (no PulumiPolicy.yaml)" +
-                         ("" if path else "; pass --policy-pack DIR"))
-    return pack
 
 
 def _write(text: str, output: str | None) -> None:
@@ -89,30 +59,17 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(options) -> int:
-    pack = _resolve_pack(options.policy_pack)
     config = load_config_file(options.config) if options.config else {}
-    project = load_project(options.program_dir, options.stack)
-    registrations = run_program(project, options.stack, options.phase, options.timeout)
-    resources, states = from_registrations(registrations, project.name, options.stack, project.config, options.phase)
-    report = evaluate(resources, states, pack, config, options.phase, options.timeout, _pack_python(pack))
-    program_files = [project.main] + sorted(
-        os.path.join(project.directory, name) for name in os.listdir(project.directory)
-        if name.endswith(".py") and os.path.join(project.directory, name) != project.main)
-    return _emit(report, options, program_files, os.getcwd())
+    resolve_pack(options.policy_pack)
+    report = check_program(options.program_dir, options.phase, options.stack, config, options.policy_pack,
+                           options.timeout)
+    return _emit(report, options, report.program_files, os.getcwd())
 
 
 def _audit(options) -> int:
-    pack = _resolve_pack(options.policy_pack)
     config = load_config_file(options.config) if options.config else {}
-    try:
-        with open(options.state_file, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except OSError as error:
-        raise CheckError(f"cannot read state file {options.state_file}: {error.strerror}") from None
-    except (ValueError, RecursionError) as error:
-        raise CheckError(f"state file {options.state_file} is not valid JSON: {error}") from None
-    _, resources, states = from_state(document)
-    report = evaluate(resources, states, pack, config, "update", options.timeout, _pack_python(pack))
+    resolve_pack(options.policy_pack)
+    report = audit_state(load_state_file(options.state_file), config, options.policy_pack, options.timeout)
     return _emit(report, options, [], os.getcwd())
 
 

@@ -40,6 +40,7 @@ class Report:
     resources: int
     findings: list[Finding] = field(default_factory=list)
     policies: dict[str, dict] = field(default_factory=dict)
+    program_files: list[str] = field(default_factory=list)
 
     def count(self, level: str) -> int:
         return sum(1 for finding in self.findings if finding.enforcementLevel == level)

@@ -1,0 +1,81 @@
+"""The checker as a Python API, for notebooks and scripts: the same path as the CLI.
+
+    from appflow_guard.checker.api import check_program
+    report = check_program("examples/aws-managed-keys", phase="preview", config={"all": "mandatory"})
+    report.blocked, [finding.policy for finding in report.findings]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any, Optional
+
+import yaml
+
+from .errors import CheckError
+from .evaluate import Report, evaluate
+from .project import load_project, run_program
+from .sources import from_registrations, from_state
+
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
+
+
+def pack_python(pack_dir: str) -> str:
+    """The interpreter the engine would use for the pack: its virtualenv option if present."""
+    try:
+        with open(os.path.join(pack_dir, "PulumiPolicy.yaml"), encoding="utf-8") as handle:
+            settings = yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError):
+        return sys.executable
+    runtime = settings.get("runtime") if isinstance(settings, dict) else None
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
+    candidate = os.path.join(pack_dir, str(virtualenv), "bin", "python") if virtualenv else ""
+    return candidate if candidate and os.path.isfile(candidate) else sys.executable
+
+
+def resolve_pack(path: Optional[str] = None) -> str:
+    pack = os.path.abspath(path or REPOSITORY_PACK)
+    if not os.path.isdir(pack):
+        raise CheckError(f"no such policy pack folder: {pack}")
+    if not os.path.isfile(os.path.join(pack, "PulumiPolicy.yaml")):
+        raise CheckError(f"{pack} is not a policy pack (no PulumiPolicy.yaml)" +
+                         ("" if path else "; pass --policy-pack DIR"))
+    return pack
+
+
+def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", config: Optional[dict] = None,
+                  policy_pack: Optional[str] = None, timeout: float = 120.0) -> Report:
+    """Run the Pulumi program in ``program_dir`` under mocks and evaluate the pack on it."""
+    if phase not in ("preview", "update"):
+        raise CheckError(f"phase must be preview or update, not {phase!r}")
+    pack = resolve_pack(policy_pack)
+    project = load_project(program_dir, stack)
+    registrations = run_program(project, stack, phase, timeout)
+    resources, states = from_registrations(registrations, project.name, stack, project.config, phase)
+    report = evaluate(resources, states, pack, config or {}, phase, timeout, pack_python(pack))
+    report.program_files = [project.main] + sorted(
+        os.path.join(project.directory, name) for name in os.listdir(project.directory)
+        if name.endswith(".py") and os.path.join(project.directory, name) != project.main)
+    return report
+
+
+def audit_state(document: Any, config: Optional[dict] = None, policy_pack: Optional[str] = None,
+                timeout: float = 120.0) -> Report:
+    """Evaluate the pack on a `pulumi stack export` document (already parsed)."""
+    pack = resolve_pack(policy_pack)
+    _, resources, states = from_state(document)
+    return evaluate(resources, states, pack, config or {}, "update", timeout, pack_python(pack))
+
+
+def load_state_file(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as error:
+        raise CheckError(f"cannot read state file {path}: {error.strerror}") from None
+    except (ValueError, RecursionError) as error:
+        raise CheckError(f"state file {path} is not valid JSON: {error}") from None
