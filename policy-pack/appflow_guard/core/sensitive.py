@@ -19,6 +19,7 @@ _KNOWN_TOKEN = re.compile(
     r"[A-Za-z0-9_\-.]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----"
 )
 _TOKEN_CANDIDATE = re.compile(r"[A-Za-z0-9+/_=-]{24,}")
+_AWS_SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[/+])(?=[A-Za-z0-9/+]*\d)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 _CARD_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 
@@ -42,16 +43,20 @@ def _luhn(digits: str) -> bool:
 
 
 def _looks_like_token(candidate: str) -> bool:
-    """A long run mixing upper case, lower case and digits, with no word-like structure."""
+    """A long random-looking run: upper case, lower case and digits, with case flipping often.
+
+    Random base64 flips case between adjacent letters about half the time; CamelCase names
+    (``SalesforceAccountsToS3Daily``) flip once a word, so they stay below the threshold.
+    """
     if _UUID.match(candidate):
         return False
     core = candidate.strip("=-_")
-    classes = sum(bool(re.search(pattern, core)) for pattern in (r"[a-z]", r"[A-Z]", r"\d"))
-    if classes < 3 or len(core) < 24:
-        return False
+    letters = sum(char.isalpha() for char in core)
     digits = sum(char.isdigit() for char in core)
+    if len(core) < 24 or digits < 3 or not re.search(r"[a-z]", core) or not re.search(r"[A-Z]", core):
+        return False
     case_changes = sum(1 for a, b in zip(core, core[1:]) if a.isalpha() and b.isalpha() and a.islower() != b.islower())
-    return digits >= 3 and case_changes >= 4
+    return case_changes / max(letters, 1) >= 0.3
 
 
 def detect(value: str, extra_patterns: Iterable[re.Pattern] = (), allowed_values: frozenset[str] = frozenset()) -> Detection | None:
@@ -67,6 +72,9 @@ def detect(value: str, extra_patterns: Iterable[re.Pattern] = (), allowed_values
     match = _KNOWN_TOKEN.search(value)
     if match:
         return Detection("a secret token", mask_secret(match.group(0)))
+    match = _AWS_SECRET_KEY.search(value)
+    if match and re.search(r"[a-z]", match.group(0)) and re.search(r"[A-Z]", match.group(0)):
+        return Detection("an AWS secret access key", mask_secret(match.group(0)))
     for candidate in _TOKEN_CANDIDATE.findall(value):
         if _looks_like_token(candidate):
             return Detection("a secret-looking token", mask_secret(candidate))
