@@ -107,10 +107,14 @@ def test_pack_that_crashes_at_start(capsys, tmp_path):
 
 
 def test_pack_that_never_answers_is_timed_out(capsys, tmp_path):
-    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
-    (tmp_path / "__main__.py").write_text("import time\ntime.sleep(120)\n")
-    assert_one_line_error(run(capsys, "check", COMPLIANT, "--policy-pack", str(tmp_path), "--timeout", "4"),
-                          "the policy pack failed to start: no port within 4s")
+    pack, empty_program = tmp_path / "pack", tmp_path / "program"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (pack / "__main__.py").write_text("import time\ntime.sleep(120)\n")
+    empty_program.mkdir()
+    program(empty_program, "")
+    assert_one_line_error(run(capsys, "check", str(empty_program), "--policy-pack", str(pack), "--timeout", "8"),
+                          "the policy pack failed to start: no port within 8s")
 
 
 def test_unwritable_output(capsys, tmp_path):
