@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo readme-table clean
+.PHONY: install test demo readme-table notebooks clean
 
 install: $(STAMP)
 
@@ -28,6 +28,16 @@ demo: $(STAMP)
 
 readme-table: $(STAMP)
 	$(PY) -m appflow_guard.catalog --write README.md
+
+# Executes every guide in notebooks/ into build/notebooks/ and renders an HTML copy of each there.
+notebooks: $(STAMP)
+	@mkdir -p build/notebooks
+	@for notebook in notebooks/*.ipynb; do \
+	  echo "== $$notebook"; \
+	  $(VENV)/bin/papermill --cwd notebooks --kernel python3 --no-progress-bar \
+	    "$$notebook" "build/notebooks/$$(basename $$notebook)" || exit 1; \
+	done
+	$(VENV)/bin/jupyter nbconvert --to html --output-dir build/notebooks build/notebooks/*.ipynb
 
 clean:
 	rm -rf build .pytest_cache
