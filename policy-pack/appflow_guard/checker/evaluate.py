@@ -120,6 +120,9 @@ def evaluate(resources: list[Resource], stack_resources: list[Resource], pack_di
             remediation = process.remediate(resource)
             for remediated in remediation.remediations:
                 if remediated.diagnostic:
+                    report.findings.append(Finding(
+                        remediated.policyName, "advisory", policies.get(remediated.policyName, {}).get("severity", ""),
+                        resource.type, resource.name, resource.urn, remediated.diagnostic))
                     continue
                 after = json_format.MessageToDict(remediated.properties)
                 changed = _changed_properties(resource.properties, after)
