@@ -1,7 +1,8 @@
 """Evaluating a policy pack on a stack's resources the way the Pulumi engine does.
 
 For each resource in registration order: Remediate (policies at level remediate rewrite the
-inputs), then Analyze on the result; then one AnalyzeStack over every resource. Diagnostics
+inputs; skipped when no policy is at that level, as it would answer nothing), then Analyze on
+the result; then one AnalyzeStack over every resource. Diagnostics
 become findings that name the policy, level, severity and the resource they are about.
 """
 
@@ -88,14 +89,23 @@ def _changed_properties(before: dict, after: dict) -> list[str]:
 
 
 def evaluate(resources: list[Resource], stack_resources: list[Resource], pack_dir: str, config: dict,
-             phase: str, timeout: float = 60.0, python: Optional[str] = None) -> Report:
-    """Run the pack on ``resources`` (Analyze inputs) and ``stack_resources`` (AnalyzeStack states)."""
+             phase: str, timeout: float = 60.0, python: Optional[str] = None,
+             process: Optional[PackProcess] = None) -> Report:
+    """Run the pack on ``resources`` (Analyze inputs) and ``stack_resources`` (AnalyzeStack states).
+
+    ``process``: the pack's process for ``pack_dir``, possibly already spawned (it is stopped here).
+    """
     by_urn = {resource.urn: resource for resource in stack_resources}
     stack_urn = next((resource.urn for resource in stack_resources if resource.type == "pulumi:pulumi:Stack"), "")
-    process = PackProcess(pack_dir, timeout=timeout, **({"python": python} if python else {}))
+    if process is None:
+        process = PackProcess(pack_dir, timeout=timeout, **({"python": python} if python else {}))
     with process:
         info = process.analyzer_info()
-        process.configure(reconcile(info, config))
+        reconciled = reconcile(info, config)
+        process.configure(reconciled)
+        # pulumi-policy's Remediate runs only the policies at level remediate: with none, it answers
+        # nothing for any resource, so the call (a full decode of the resource) is skipped.
+        remediating = any(entry.get("enforcementLevel") == "remediate" for entry in reconciled.values())
         policies = {policy.name: {"description": policy.description,
                                   "severity": SEVERITY_NAMES.get(policy.severity, ""),
                                   "remediationSteps": policy.remediation_steps, "url": policy.url}
@@ -117,8 +127,8 @@ def evaluate(resources: list[Resource], stack_resources: list[Resource], pack_di
                 message=_strip_description(diagnostic.message, description)))
 
         for resource in resources:
-            remediation = process.remediate(resource)
-            for remediated in remediation.remediations:
+            remediation = process.remediate(resource) if remediating else None
+            for remediated in remediation.remediations if remediation is not None else ():
                 if remediated.diagnostic:
                     report.findings.append(Finding(
                         remediated.policyName, "advisory", policies.get(remediated.policyName, {}).get("severity", ""),

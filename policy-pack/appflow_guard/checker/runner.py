@@ -176,7 +176,7 @@ def main() -> int:
     except BaseException:  # the program's failure is reported, whatever it raised
         result = {"error": _program_error()}
     with open(output, "w", encoding="utf-8") as handle:
-        json.dump(result, handle)
+        handle.write(json.dumps(result))  # one-shot dumps uses the C encoder; dump() does not
     return 0
 
 

@@ -69,6 +69,8 @@ class StackView:
         for bucket in self.of_type(*types.S3_BUCKET_TYPES):
             for identifier in _identifiers(self.props(bucket), "bucket", "id", "arn"):
                 self._buckets_by_identifier[identifier] = bucket
+        self._dependents: dict[tuple[str, str], dict] = {}
+        self._by_bucket_name: dict[str, dict] = {}
 
     def props(self, resource: Any) -> dict:
         props = self._props.get(resource.urn)
@@ -89,6 +91,27 @@ class StackView:
     def dependencies(self, resource: Any, prop: str, *resource_types: str) -> list:
         deps = resource.property_dependencies.get(prop) or []
         return [dep for dep in deps if not resource_types or dep.resource_type in resource_types]
+
+    def _in_stack_order(self, resources: Iterable[Any]) -> list:
+        return sorted(dict.fromkeys(resources), key=lambda resource: self._position[resource.urn])
+
+    def dependents(self, resource: Any, prop: str, *resource_types: str) -> list:
+        """Resources of ``resource_types`` whose ``prop`` depends on ``resource``, in stack order.
+
+        The reverse of ``dependencies``, indexed once per (type, prop) so a lookup per resource does
+        not rescan the stack.
+        """
+        found = []
+        for resource_type in dict.fromkeys(resource_types):
+            index = self._dependents.get((resource_type, prop))
+            if index is None:
+                index = {}
+                for dependent in self._by_type.get(resource_type, ()):
+                    for dep in self.dependencies(dependent, prop):
+                        index.setdefault(dep, []).append(dependent)
+                self._dependents[(resource_type, prop)] = index
+            found.extend(index.get(resource, ()))
+        return self._in_stack_order(found)
 
     # KMS keys -------------------------------------------------------------------------------
 
@@ -141,12 +164,20 @@ class StackView:
 
     def attached(self, bucket: Any, resource_types: Iterable[str]) -> list:
         """Resources of ``resource_types`` whose ``bucket`` property points at ``bucket``."""
-        bucket_ids = _identifiers(self.props(bucket), "bucket", "id")
-        found = []
-        for resource in self.of_type(*resource_types):
-            if bucket in self.dependencies(resource, "bucket") or text(self.props(resource).get("bucket")) in bucket_ids:
-                found.append(resource)
-        return found
+        resource_types = tuple(resource_types)
+        found = self.dependents(bucket, "bucket", *resource_types)
+        for resource_type in dict.fromkeys(resource_types):
+            by_name = self._by_bucket_name.get(resource_type)
+            if by_name is None:
+                by_name = {}
+                for resource in self._by_type.get(resource_type, ()):
+                    name = text(self.props(resource).get("bucket"))
+                    if name:
+                        by_name.setdefault(name, []).append(resource)
+                self._by_bucket_name[resource_type] = by_name
+            for identifier in _identifiers(self.props(bucket), "bucket", "id"):
+                found.extend(by_name.get(identifier, ()))
+        return self._in_stack_order(found)
 
     def appflow_buckets(self) -> Iterator[BucketLink]:
         """Every bucket field of every flow and connector profile, resolved to stack buckets."""

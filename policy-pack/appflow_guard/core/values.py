@@ -28,6 +28,13 @@ _UNKNOWN_SENTINELS = frozenset(
 
 _MAX_DEPTH = 64
 
+# The SDK's read-only proxies hand out the object they wrap under the key "__target" (its own
+# serializer reads them that way). Reading that object directly skips a Python-level lookup, an
+# unknown check and often a raised-and-caught UnknownValueError per value: plain() is most of what
+# the rules cost. The unknown sentinels it then meets are turned into UNKNOWN as before.
+_PROXY_DICT = getattr(proxy, "_DictProxy", None)
+_PROXY_LIST = getattr(proxy, "_ListProxy", None)
+
 
 class _Unknown:
     """A value that is computed by the engine and not known yet (preview)."""
@@ -59,6 +66,11 @@ def plain(value: Any, _depth: int = 0) -> Any:
         return UNKNOWN
     if isinstance(value, str):
         return UNKNOWN if value in _UNKNOWN_SENTINELS else value
+    kind = type(value)
+    if kind is _PROXY_DICT:
+        return {key: plain(item, _depth + 1) for key, item in value["__target"].items()}
+    if kind is _PROXY_LIST:
+        return [plain(item, _depth + 1) for item in value["__target"]]
     if isinstance(value, Mapping):
         result = {}
         for key in list(value):

@@ -38,8 +38,9 @@ def resources_in_scope(view: StackView) -> list:
     appflow = view.of_type(*types.APPFLOW_TYPES)
     scope = list(appflow)
     scope += list(view.appflow_keys())
+    in_scope = set(scope)
     scope += [alias for alias in view.of_type(types.KMS_ALIAS)
-              if any(key in view.dependencies(alias, "targetKeyId") for key in scope)]
+              if any(key in in_scope for key in view.dependencies(alias, "targetKeyId"))]
     scope += list(appflow_bucket_users(view))
     scope += view.appflow_secrets()
     scope += [dep for resource in appflow for deps in resource.property_dependencies.values()

@@ -29,8 +29,7 @@ def check(args, findings):
     for key in appflow_keys:
         documents = [("policy", key, view.props(key).get("policy"))]
         documents += [("key policy", attached, view.props(attached).get("policy"))
-                      for attached in view.of_type(types.KMS_KEY_POLICY)
-                      if key in view.dependencies(attached, "keyId")]
+                      for attached in view.dependents(key, "keyId", types.KMS_KEY_POLICY)]
         for label, holder, raw in documents:
             if raw is None:
                 continue
