@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo readme-table notebooks clean
+.PHONY: install test fuzz demo readme-table notebooks bench clean
 
 install: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml requirements.txt
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2
+
+# The hardening property tests with the long profile (>= 100,000 cases); prints cases, failures, time.
+fuzz: $(STAMP)
+	$(PY) scripts/fuzz
 
 # A pass and a blocked preview, with the reasons; exit 1 of the second check is the expected verdict.
 demo: $(STAMP)
@@ -38,6 +42,11 @@ notebooks: $(STAMP)
 	    "$$notebook" "build/notebooks/$$(basename $$notebook)" || exit 1; \
 	done
 	$(VENV)/bin/jupyter nbconvert --to html --output-dir build/notebooks build/notebooks/*.ipynb
+
+# Start-up, throughput, memory, the control pack, checker vs checkov, notebooks: build/bench.json.
+# checkov goes into its own throwaway build/checkov-venv, never into .venv. Takes about 10 minutes.
+bench: $(STAMP)
+	$(PY) -m bench
 
 clean:
 	rm -rf build .pytest_cache

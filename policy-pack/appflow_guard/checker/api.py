@@ -16,6 +16,7 @@ import yaml
 
 from .errors import CheckError
 from .evaluate import Report, evaluate
+from .pack_process import PackError, PackProcess
 from .project import load_project, run_program
 from .sources import from_registrations, from_state
 
@@ -54,9 +55,20 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
         raise CheckError(f"phase must be preview or update, not {phase!r}")
     pack = resolve_pack(policy_pack)
     project = load_project(program_dir, stack)
-    registrations = run_program(project, stack, phase, timeout)
-    resources, states = from_registrations(registrations, project.name, stack, project.config, phase)
-    report = evaluate(resources, states, pack, config or {}, phase, timeout, pack_python(pack))
+    # The pack boots in its own process while the program runs; evaluate() then connects to it. A
+    # pack that cannot even be spawned fails there, after the program, as it always has.
+    process = PackProcess(pack, timeout=timeout, python=pack_python(pack))
+    try:
+        process.spawn()
+    except PackError:
+        pass
+    try:
+        registrations = run_program(project, stack, phase, timeout)
+        resources, states = from_registrations(registrations, project.name, stack, project.config, phase)
+    except BaseException:
+        process.stop()
+        raise
+    report = evaluate(resources, states, pack, config or {}, phase, timeout, process=process)
     report.program_files = [project.main] + sorted(
         os.path.join(project.directory, name) for name in os.listdir(project.directory)
         if name.endswith(".py") and os.path.join(project.directory, name) != project.main)
@@ -71,9 +83,18 @@ def audit_state(document: Any, config: Optional[dict] = None, policy_pack: Optio
     return evaluate(resources, states, pack, config or {}, "update", timeout, pack_python(pack))
 
 
+# `pulumi stack export` of a stack of thousands of resources is a few MB; a state file above this
+# is refused before it is read, rather than held in memory and scanned for minutes.
+MAX_STATE_BYTES = 32 * 1024 * 1024
+
+
 def load_state_file(path: str) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_STATE_BYTES:
+                raise CheckError(f"state file {path} is {size / 1e6:.1f} MB; the checker reads state files of up to "
+                                 f"{MAX_STATE_BYTES // (1024 * 1024)} MB")
             return json.load(handle)
     except OSError as error:
         raise CheckError(f"cannot read state file {path}: {error.strerror}") from None

@@ -8,6 +8,7 @@ validated against its config schema ({type: object, properties, required}).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import jsonschema
@@ -23,15 +24,22 @@ class ConfigError(CheckError):
     """Invalid policy config; the message names the policy and key."""
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a config that names every policy with long lists is a few KB
+
+
 def load_config_file(path: str) -> dict:
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_CONFIG_BYTES:
+                raise ConfigError(f"config file {path} is {size / 1e6:.1f} MB; policy config files are limited to "
+                                  f"{MAX_CONFIG_BYTES // 1024} KB")
+            data = handle.read()
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
     try:
-        config = json.loads(text)
-    except ValueError as error:
+        config = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as error:
         raise ConfigError(f"config file {path} is not valid JSON: {error}") from None
     if not isinstance(config, dict):
         raise ConfigError(f"config file {path} must hold a JSON object of policy names, not {type(config).__name__}")

@@ -55,7 +55,8 @@ class PackProcess:
         self.pack_dir = os.path.abspath(pack_dir)
         self.python = python
         self.timeout = timeout
-        self.env = env
+        # As the engine starts it, except that no bytecode is written into the pack's folder.
+        self.env = {**(os.environ if env is None else env), "PYTHONDONTWRITEBYTECODE": "1"}
         self._process: Optional[subprocess.Popen] = None
         self._stderr = tempfile.TemporaryFile()
         self._channel = None
@@ -68,7 +69,10 @@ class PackProcess:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start(self) -> None:
+    def spawn(self) -> None:
+        """Start the pack's process without waiting for it; ``start`` then connects to it."""
+        if self._process is not None:
+            return
         if not os.path.isfile(os.path.join(self.pack_dir, "PulumiPolicy.yaml")):
             raise PackError(f"{self.pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
         command = [self.python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", self.pack_dir]
@@ -77,6 +81,9 @@ class PackProcess:
                                              stdout=subprocess.PIPE, stderr=self._stderr, env=self.env)
         except OSError as error:
             raise PackError(f"could not start the policy pack with {self.python}: {error.strerror}") from None
+
+    def start(self) -> None:
+        self.spawn()
         port = self._read_port()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         try:

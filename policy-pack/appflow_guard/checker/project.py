@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,8 @@ def load_project(directory: str, stack: str) -> Project:
     if not os.path.isdir(directory):
         raise CheckError(f"no such folder: {directory}")
     directory = os.path.abspath(directory)
+    if not os.access(directory, os.R_OK | os.X_OK):
+        raise CheckError(f"cannot read folder {directory}: permission denied")
     path = next((os.path.join(directory, name) for name in ("Pulumi.yaml", "Pulumi.yml")
                  if os.path.isfile(os.path.join(directory, name))), None)
     if path is None:
@@ -91,6 +94,15 @@ def load_project(directory: str, stack: str) -> Project:
                    _stack_config(directory, name, stack))
 
 
+def _end_session(process: subprocess.Popen) -> None:
+    """Kill the program's process group (its children too) and reap the program."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
 def run_program(project: Project, stack: str, phase: str, timeout: float) -> list[dict]:
     """Every registration the program makes, as the engine would receive it."""
     with tempfile.TemporaryDirectory(prefix="appflow-guard-") as scratch:
@@ -98,13 +110,22 @@ def run_program(project: Project, stack: str, phase: str, timeout: float) -> lis
         command = [project.python, RUNNER, "--program-dir", os.path.dirname(project.main),
                    "--main", project.main, "--project", project.name, "--stack", stack, "--phase", phase,
                    "--config", json.dumps(project.config), "--output", output]
-        try:
-            completed = subprocess.run(command, cwd=os.path.dirname(project.main), stdin=subprocess.DEVNULL,
-                                       capture_output=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise CheckError(f"the program did not finish within {timeout:g}s") from None
+        # Its own session, so that a timeout also ends whatever the program started; its stderr goes
+        # to a file (a child left holding a pipe cannot stall us); no bytecode is written into the
+        # program's folder.
+        with tempfile.TemporaryFile() as stderr:
+            process = subprocess.Popen(command, cwd=os.path.dirname(project.main), stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+                                       env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise CheckError(f"the program did not finish within {timeout:g}s") from None
+            finally:
+                _end_session(process)
+            stderr.seek(0)
+            detail = stderr.read().decode(errors="replace").strip().splitlines()
         if not os.path.isfile(output):
-            detail = completed.stderr.decode(errors="replace").strip().splitlines()
             raise CheckError(f"the program could not be run: {detail[-1] if detail else 'no output'}")
         with open(output, encoding="utf-8") as handle:
             result = json.load(handle)

@@ -63,6 +63,25 @@ def from_registrations(registrations: list[dict], project: str, stack: str, conf
     return analyzed, states
 
 
+# Deeper than any provider's schema; the pack's protobuf runtime refuses messages nested past 100
+# levels (about 30 levels of properties), so such a state is refused here with a clear message.
+MAX_PROPERTY_DEPTH = 28
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests objects and arrays (iterative: a state file may nest very deep)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        else:
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def _decode_state_value(value: Any) -> Any:
     """Secrets in an export: plaintext (--show-secrets) stays secret; ciphertext cannot be read."""
     if isinstance(value, dict):
@@ -70,7 +89,7 @@ def _decode_state_value(value: Any) -> Any:
             if "plaintext" in value:
                 try:
                     inner = json.loads(value["plaintext"])
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, RecursionError):
                     inner = value["plaintext"]
                 return {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "value": _decode_state_value(inner)}
             if "value" in value:
@@ -102,14 +121,33 @@ def from_state(document: Any) -> tuple[str, list[Resource], list[Resource]]:
         urn, resource_type = entry["urn"], entry["type"]
         if resource_type == STACK_TYPE:
             stack_name = urn.split("::")[0].split(":")[-1]
-        inputs = _decode_state_value({} if entry.get("inputs") is None else entry["inputs"])
-        outputs = _decode_state_value({} if entry.get("outputs") is None else entry["outputs"])
-        if not isinstance(inputs, dict) or not isinstance(outputs, dict):
-            raise CheckError(f"the state file's deployment.resources[{index}] has inputs or outputs that are not objects")
-        pair = providers.get(_provider_urn(entry.get("provider") or ""))
-        common = dict(type=resource_type, name=urn.rsplit("::", 1)[-1], urn=urn, parent=entry.get("parent") or "",
-                      dependencies=list(entry.get("dependencies") or []),
-                      property_dependencies={key: list(urns) for key, urns in (entry.get("propertyDependencies") or {}).items() if urns})
+        where = f"the state file's deployment.resources[{index}]"
+        raw_inputs = {} if entry.get("inputs") is None else entry["inputs"]
+        raw_outputs = {} if entry.get("outputs") is None else entry["outputs"]
+        if not isinstance(raw_inputs, dict) or not isinstance(raw_outputs, dict):
+            raise CheckError(f"{where} has inputs or outputs that are not objects")
+        if _depth(raw_inputs) > MAX_PROPERTY_DEPTH or _depth(raw_outputs) > MAX_PROPERTY_DEPTH:
+            raise CheckError(f"{where} nests its properties deeper than {MAX_PROPERTY_DEPTH} levels")
+        inputs, outputs = _decode_state_value(raw_inputs), _decode_state_value(raw_outputs)
+        if _depth(inputs) > MAX_PROPERTY_DEPTH or _depth(outputs) > MAX_PROPERTY_DEPTH:  # secrets' plaintext
+            raise CheckError(f"{where} nests its properties deeper than {MAX_PROPERTY_DEPTH} levels")
+        dependencies = entry.get("dependencies") or []
+        if not isinstance(dependencies, list) or not all(isinstance(urn, str) for urn in dependencies):
+            raise CheckError(f"{where}.dependencies must be a list of URNs")
+        property_dependencies = entry.get("propertyDependencies") or {}
+        if not isinstance(property_dependencies, dict) or not all(
+                isinstance(urns, list) and all(isinstance(urn, str) for urn in urns)
+                for urns in property_dependencies.values()):
+            raise CheckError(f"{where}.propertyDependencies must map property names to lists of URNs")
+        provider, parent = entry.get("provider") or "", entry.get("parent") or ""
+        if not isinstance(provider, str):
+            raise CheckError(f"{where}.provider must be a provider reference (URN::ID)")
+        if not isinstance(parent, str):
+            raise CheckError(f"{where}.parent must be a URN")
+        pair = providers.get(_provider_urn(provider))
+        common = dict(type=resource_type, name=urn.rsplit("::", 1)[-1], urn=urn, parent=parent,
+                      dependencies=list(dependencies),
+                      property_dependencies={key: list(urns) for key, urns in property_dependencies.items() if urns})
         resource = Resource(properties=inputs, provider=pair[0] if pair else None, **common)
         state = Resource(properties={**inputs, **outputs}, provider=pair[1] if pair else None, **common)
         analyzed.append(resource)
