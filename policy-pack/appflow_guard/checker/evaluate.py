@@ -16,7 +16,6 @@ import yaml
 from google.protobuf import json_format
 
 from .config import reconcile
-from .errors import CheckError
 from .pack_process import PackProcess, Resource
 from .protocol import ENFORCEMENT_LEVEL_NAMES, SEVERITY_NAMES
 
@@ -149,5 +148,3 @@ def evaluate(resources: list[Resource], stack_resources: list[Resource], pack_di
             add(diagnostic, None)
     return report
 
-
-__all__ = ["CheckError", "Finding", "Report", "evaluate"]

@@ -56,10 +56,6 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-def is_unknown(value: Any) -> bool:
-    return value is UNKNOWN
-
-
 def plain(value: Any, _depth: int = 0) -> Any:
     """Copy a property tree into plain dicts and lists, with UNKNOWN for computed values."""
     if _depth > _MAX_DEPTH:
