@@ -94,8 +94,9 @@ def profile_program(program_dir: str) -> cProfile.Profile:
     project = load_project(program_dir, "dev")
     profiler = cProfile.Profile()
     started = time.perf_counter()
-    registrations = profiler.runcall(runner.run, os.path.dirname(project.main), project.main, project.name, "dev",
-                                     "preview", project.config)
+    registrations: list[dict] = []
+    profiler.runcall(runner.run, os.path.dirname(project.main), project.main, project.name, "dev",
+                     "preview", project.config, registrations.append)
     print(f"program {program_dir}: {len(registrations)} registrations in {time.perf_counter() - started:.2f} s (profiled)")
     return profiler
 

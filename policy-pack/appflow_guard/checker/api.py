@@ -15,10 +15,10 @@ from typing import Any, Optional
 import yaml
 
 from .errors import CheckError
-from .evaluate import Report, evaluate
+from .evaluate import Evaluation, Report, evaluate
 from .pack_process import PackError, PackProcess
-from .project import load_project, run_program
-from .sources import from_registrations, from_state
+from .project import ProgramRun, load_project
+from .sources import RegistrationSource, from_state
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
@@ -55,20 +55,30 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
         raise CheckError(f"phase must be preview or update, not {phase!r}")
     pack = resolve_pack(policy_pack)
     project = load_project(program_dir, stack)
-    # The pack boots in its own process while the program runs; evaluate() then connects to it. A
-    # pack that cannot even be spawned fails there, after the program, as it always has.
+    # The pack boots while the program starts, and each resource is analyzed as the program registers
+    # it, as the engine does; the program's own errors are reported before the pack's.
+    source = RegistrationSource(project.name, stack, project.config, phase)
     process = PackProcess(pack, timeout=timeout, python=pack_python(pack))
     try:
         process.spawn()
     except PackError:
-        pass
+        pass  # raised again by start(), once the program has had its say
     try:
-        registrations = run_program(project, stack, phase, timeout)
-        resources, states = from_registrations(registrations, project.name, stack, project.config, phase)
-    except BaseException:
+        with ProgramRun(project, stack, phase, timeout) as program:
+            registrations = iter(program)
+            try:
+                process.start()
+                evaluation = Evaluation(process, pack, config or {}, phase)
+            except CheckError:
+                for _ in registrations:  # a failing program is the first thing to fix
+                    pass
+                raise
+            for registration in registrations:
+                for resource, state in source.add(registration):
+                    evaluation.analyze(resource, state)
+        report = evaluation.finish(source.states)
+    finally:
         process.stop()
-        raise
-    report = evaluate(resources, states, pack, config or {}, phase, timeout, process=process)
     report.program_files = [project.main] + sorted(
         os.path.join(project.directory, name) for name in os.listdir(project.directory)
         if name.endswith(".py") and os.path.join(project.directory, name) != project.main)

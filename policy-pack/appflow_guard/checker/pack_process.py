@@ -154,12 +154,18 @@ class PackProcess:
             type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
             options=resource.options(), provider=resource.provider_message()))
 
-    def analyze_stack(self, resources: list[Resource]):
-        messages = [analyzer_pb2.AnalyzerResource(
-            type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
-            options=resource.options(), provider=resource.provider_message(), parent=resource.parent,
-            dependencies=resource.dependencies,
-            propertyDependencies={prop: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
-                                  for prop, urns in resource.property_dependencies.items()})
-            for resource in resources]
-        return self._call("AnalyzeStack", analyzer_pb2.AnalyzeStackRequest(resources=messages))
+    def analyze_stack(self, resources: "list[Resource] | analyzer_pb2.AnalyzeStackRequest"):
+        request = resources if isinstance(resources, analyzer_pb2.AnalyzeStackRequest) else stack_request(resources)
+        return self._call("AnalyzeStack", request)
+
+
+def stack_request(resources: list[Resource]) -> analyzer_pb2.AnalyzeStackRequest:
+    """The AnalyzeStack request for ``resources``, built once even when sent to several processes."""
+    messages = [analyzer_pb2.AnalyzerResource(
+        type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
+        options=resource.options(), provider=resource.provider_message(), parent=resource.parent,
+        dependencies=resource.dependencies,
+        propertyDependencies={prop: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
+                              for prop, urns in resource.property_dependencies.items()})
+        for resource in resources]
+    return analyzer_pb2.AnalyzeStackRequest(resources=messages)

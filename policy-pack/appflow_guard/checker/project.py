@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
+from typing import Iterator
 
 from .errors import CheckError
 
@@ -103,32 +107,87 @@ def _end_session(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def run_program(project: Project, stack: str, phase: str, timeout: float) -> list[dict]:
-    """Every registration the program makes, as the engine would receive it."""
-    with tempfile.TemporaryDirectory(prefix="appflow-guard-") as scratch:
-        output = os.path.join(scratch, "registrations.json")
+class ProgramRun:
+    """The program running under mocks in its own process; iterating yields its registrations as it makes them.
+
+    Lines are read by a thread into a queue as soon as the runner writes them, so the program never
+    waits on the checker. Iteration raises CheckError when the program fails, dies or overruns ``timeout``.
+    """
+
+    def __init__(self, project: Project, stack: str, phase: str, timeout: float) -> None:
+        self.timeout = timeout
+        self.stderr_tail = ""
+        self._lines: queue.Queue = queue.Queue()
+        self._stderr = tempfile.TemporaryFile()
+        read_end, write_end = os.pipe()
         command = [project.python, RUNNER, "--program-dir", os.path.dirname(project.main),
                    "--main", project.main, "--project", project.name, "--stack", stack, "--phase", phase,
-                   "--config", json.dumps(project.config), "--output", output]
+                   "--config", json.dumps(project.config), "--output-fd", str(write_end)]
         # Its own session, so that a timeout also ends whatever the program started; its stderr goes
         # to a file (a child left holding a pipe cannot stall us); no bytecode is written into the
         # program's folder.
-        with tempfile.TemporaryFile() as stderr:
-            process = subprocess.Popen(command, cwd=os.path.dirname(project.main), stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
-                                       env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        try:
+            self._process = subprocess.Popen(
+                command, cwd=os.path.dirname(project.main), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=self._stderr, start_new_session=True, pass_fds=(write_end,),
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        except OSError as error:
+            os.close(read_end)
+            raise CheckError(f"the program could not be run with {project.python}: {error.strerror}") from None
+        finally:
+            os.close(write_end)
+        self._deadline = time.monotonic() + timeout
+        self._stream = os.fdopen(read_end, "rb")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        """Until end of file, which comes when the runner exits or is killed (the program cannot hold it)."""
+        with self._stream:
+            for line in self._stream:
+                self._lines.put(line)
+        self._lines.put(None)
+
+    def __enter__(self) -> "ProgramRun":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[dict]:
+        while True:
             try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                raise CheckError(f"the program did not finish within {timeout:g}s") from None
-            finally:
-                _end_session(process)
-            stderr.seek(0)
-            detail = stderr.read().decode(errors="replace").strip().splitlines()
-        if not os.path.isfile(output):
-            raise CheckError(f"the program could not be run: {detail[-1] if detail else 'no output'}")
-        with open(output, encoding="utf-8") as handle:
-            result = json.load(handle)
-    if "error" in result:
-        raise CheckError(f"the program failed: {result['error']}")
-    return result["registrations"]
+                line = self._lines.get(timeout=max(0.0, self._deadline - time.monotonic()))
+            except queue.Empty:
+                self.close()
+                raise CheckError(f"the program did not finish within {self.timeout:g}s") from None
+            if line is None:
+                self.close()
+                raise CheckError(f"the program could not be run: {self.stderr_tail or 'no output'}")
+            message = json.loads(line)
+            if "error" in message:
+                self.close()
+                raise CheckError(f"the program failed: {message['error']}")
+            if "done" in message:
+                self.close()
+                return
+            yield message
+
+    def close(self) -> None:
+        """Kill the program's process group (its children too), reap the program, keep its last stderr line."""
+        if self._stderr.closed:
+            return
+        try:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._process.wait()
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode(errors="replace").strip().splitlines()
+        self.stderr_tail = lines[-1] if lines else ""
+        self._stderr.close()
+
+
+def run_program(project: Project, stack: str, phase: str, timeout: float) -> list[dict]:
+    """Every registration the program makes, as the engine would receive it."""
+    with ProgramRun(project, stack, phase, timeout) as program:
+        return list(program)

@@ -3,18 +3,23 @@
 Started as a script (``python runner.py ...``) with the interpreter that has the program's
 dependencies, so it imports nothing but pulumi. Mocks answer like AWS: in preview, computed
 outputs (ARNs, IDs, generated names) stay unknown; in update, they get realistic values.
-Writes a JSON document to --output: {"project", "stack", "registrations": [...]} or {"error": ...}.
+Streams one JSON line per registration to the file descriptor --output-fd as the program makes it,
+so that the checker analyzes resources while the program is still running (as the engine does), and
+ends with {"done": N} or {"error": "..."}.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
 import runpy
 import sys
+import threading
 import traceback
+from typing import Callable
 
 ACCOUNT = "123456789012"
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -89,13 +94,15 @@ def engine_urn(urn: str) -> str:
     return urn.replace("::pulumi:pulumi:Stack$", "::")
 
 
-def run(program_dir: str, main: str, project: str, stack: str, phase: str, config: dict) -> list[dict]:
+def run(program_dir: str, main: str, project: str, stack: str, phase: str, config: dict,
+        emit: Callable[[dict], None]) -> None:
+    """Run the program, passing each registration to ``emit`` (from the SDK's worker threads, serialised)."""
     import pulumi
     from pulumi.runtime import mocks
 
     preview = phase == "preview"
     region = str(config.get("aws:region", "us-east-1"))
-    registrations: list[dict] = []
+    emitting = threading.Lock()
 
     class AwsMocks(mocks.Mocks):
         def new_resource(self, args):
@@ -112,16 +119,19 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             from google.protobuf import json_format
 
             response = super().RegisterResource(request)
-            registrations.append({
+            registration = {
                 "type": request.type, "name": request.name, "urn": engine_urn(response.urn), "id": response.id,
                 "custom": request.custom, "parent": engine_urn(request.parent), "provider": engine_urn(request.provider),
                 "version": request.version,
                 "inputs": json_format.MessageToDict(request.object),
-                "outputs": json_format.MessageToDict(response.object),
                 "dependencies": [engine_urn(urn) for urn in request.dependencies],
                 "propertyDependencies": {key: [engine_urn(urn) for urn in value.urns]
                                          for key, value in request.propertyDependencies.items()},
-            })
+            }
+            if not preview:  # a preview's state is its inputs: its outputs echo them, unknowns and all
+                registration["outputs"] = json_format.MessageToDict(response.object)
+            with emitting:
+                emit(registration)
             return response
 
     pulumi.runtime.set_all_config({key: value if isinstance(value, str) else json.dumps(value)
@@ -139,7 +149,6 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     from pulumi.runtime.sync_await import _sync_await
 
     _sync_await(run_pulumi_func(program))
-    return registrations
 
 
 def _program_error() -> str:
@@ -161,17 +170,27 @@ def main() -> int:
     parser.add_argument("--stack", required=True)
     parser.add_argument("--phase", choices=("preview", "update"), required=True)
     parser.add_argument("--config", default="{}")
-    parser.add_argument("--output", required=True)
+    parser.add_argument("--output-fd", type=int, required=True)
     options = parser.parse_args()
-    output = os.path.abspath(options.output)
-    try:
-        registrations = run(options.program_dir, options.main, options.project, options.stack, options.phase,
-                            json.loads(options.config))
-        result = {"project": options.project, "stack": options.stack, "registrations": registrations}
-    except BaseException:  # the program's failure is reported, whatever it raised
-        result = {"error": _program_error()}
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(result))  # one-shot dumps uses the C encoder; dump() does not
+    os.set_inheritable(options.output_fd, False)  # processes the program starts do not hold the stream open
+    count = 0
+    with open(options.output_fd, "w", encoding="utf-8", closefd=True) as stream:
+        def emit(registration: dict) -> None:
+            nonlocal count
+            stream.write(json.dumps(registration) + "\n")  # dumps uses the C encoder; dump() does not
+            stream.flush()
+            count += 1
+
+        # A program allocates many small, long-lived objects (resources, outputs, tasks): collecting
+        # the young generation every 700 allocations costs a third of a large program's run.
+        gc.set_threshold(50_000, 20, 100)
+        try:
+            run(options.program_dir, options.main, options.project, options.stack, options.phase,
+                json.loads(options.config), emit)
+            result = {"done": count}
+        except BaseException:  # the program's failure is reported, whatever it raised
+            result = {"error": _program_error()}
+        stream.write(json.dumps(result) + "\n")
     return 0
 
 

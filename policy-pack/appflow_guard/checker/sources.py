@@ -21,46 +21,65 @@ def _provider_urn(reference: str) -> str:
     return reference.rsplit("::", 1)[0] if reference else ""
 
 
-def from_registrations(registrations: list[dict], project: str, stack: str, config: dict,
-                       phase: str) -> tuple[list[Resource], list[Resource]]:
-    """(resources to Analyze, with inputs; resources for AnalyzeStack, with this phase's state)."""
-    analyzed: list[Resource] = []
-    states: list[Resource] = []
-    providers: dict[str, tuple[Resource, Resource]] = {}
+class RegistrationSource:
+    """Converts a program's registrations, one at a time, into what the engine sends analyzers.
 
-    def default_provider(package: str, version: str) -> tuple[Resource, Resource]:
+    ``add`` returns the (Analyze resource, AnalyzeStack resource) pairs a registration brings: the
+    engine's default provider for its package first when it is the first to need it, then itself.
+    ``analyzed`` and ``states`` accumulate everything added so far, in order.
+    """
+
+    def __init__(self, project: str, stack: str, config: dict, phase: str) -> None:
+        self.project, self.stack, self.config, self.phase = project, stack, config, phase
+        self.analyzed: list[Resource] = []
+        self.states: list[Resource] = []
+        self._providers: dict[str, tuple[Resource, Resource]] = {}
+
+    def _default_provider(self, package: str, version: str, added: list) -> tuple[Resource, Resource]:
         name = f"default_{version.replace('.', '_').replace('-', '_')}" if version else "default"
-        urn = f"urn:pulumi:{stack}::{project}::pulumi:providers:{package}::{name}"
-        if urn not in providers:
-            properties = {key.split(":", 1)[1]: _provider_value(value) for key, value in config.items()
+        urn = f"urn:pulumi:{self.stack}::{self.project}::pulumi:providers:{package}::{name}"
+        if urn not in self._providers:
+            properties = {key.split(":", 1)[1]: _provider_value(value) for key, value in self.config.items()
                           if key.startswith(f"{package}:")}
             if version:
                 properties["version"] = version
             pair = (Resource(f"pulumi:providers:{package}", name, urn, properties),
                     Resource(f"pulumi:providers:{package}", name, urn, dict(properties)))
-            providers[urn] = pair
-            analyzed.append(pair[0])
-            states.append(pair[1])
-        return providers[urn]
+            self._providers[urn] = pair
+            added.append(pair)
+        return self._providers[urn]
 
-    for registration in registrations:
+    def add(self, registration: dict) -> list[tuple[Resource, Resource]]:
+        added: list[tuple[Resource, Resource]] = []
         resource_type = registration["type"]
         provider_pair = None
         if registration.get("custom") and not resource_type.startswith("pulumi:providers:"):
             reference = _provider_urn(registration.get("provider", ""))
-            provider_pair = providers.get(reference) if reference else \
-                default_provider(resource_type.split(":", 1)[0], registration.get("version", ""))
-        state = registration["inputs"] if phase == "preview" else registration.get("outputs") or registration["inputs"]
+            provider_pair = self._providers.get(reference) if reference else \
+                self._default_provider(resource_type.split(":", 1)[0], registration.get("version", ""), added)
+        inputs = registration["inputs"]
+        state = inputs if self.phase == "preview" else registration.get("outputs") or inputs
         common = dict(type=resource_type, name=registration["name"], urn=registration["urn"],
                       parent=registration.get("parent", ""), dependencies=registration.get("dependencies", []),
                       property_dependencies={key: urns for key, urns in registration.get("propertyDependencies", {}).items() if urns})
-        resource = Resource(properties=registration["inputs"], provider=provider_pair[0] if provider_pair else None, **common)
+        resource = Resource(properties=inputs, provider=provider_pair[0] if provider_pair else None, **common)
         stack_resource = Resource(properties=state, provider=provider_pair[1] if provider_pair else None, **common)
-        analyzed.append(resource)
-        states.append(stack_resource)
+        added.append((resource, stack_resource))
         if resource_type.startswith("pulumi:providers:"):
-            providers[registration["urn"]] = (resource, stack_resource)
-    return analyzed, states
+            self._providers[registration["urn"]] = (resource, stack_resource)
+        for pair in added:
+            self.analyzed.append(pair[0])
+            self.states.append(pair[1])
+        return added
+
+
+def from_registrations(registrations: list[dict], project: str, stack: str, config: dict,
+                       phase: str) -> tuple[list[Resource], list[Resource]]:
+    """(resources to Analyze, with inputs; resources for AnalyzeStack, with this phase's state)."""
+    source = RegistrationSource(project, stack, config, phase)
+    for registration in registrations:
+        source.add(registration)
+    return source.analyzed, source.states
 
 
 # Deeper than any provider's schema; the pack's protobuf runtime refuses messages nested past 100

@@ -1,0 +1,65 @@
+"""On a large stack the checker shares AnalyzeStack between two processes of the pack; the answer is the same."""
+
+import json
+import os
+from dataclasses import asdict
+
+from appflow_guard.checker import evaluate as evaluation_module
+from appflow_guard.checker.api import REPOSITORY_PACK, pack_python
+from appflow_guard.checker.evaluate import Evaluation, evaluate
+from appflow_guard.checker.pack_process import PackProcess
+from appflow_guard.checker.sources import from_state
+from conftest import REPO_ROOT
+
+STATE = os.path.join(REPO_ROOT, "tests", "data", "states", "aws-managed-keys.json")
+STACK_POLICIES = [
+    "aws-appflow-flow-configure-customer-managed-key",
+    "aws-appflow-connectorprofile-configure-customer-managed-key",
+    "aws-appflow-disallow-sensitive-data-in-names-and-tags",
+    "aws-appflow-kms-key-enable-rotation",
+    "aws-appflow-kms-key-disallow-wildcard-principal",
+    "aws-appflow-secretsmanager-secret-configure-customer-managed-key",
+    "aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key",
+    "aws-appflow-s3-bucket-enforce-tls-only",
+    "aws-appflow-stack-enable-cloudtrail",
+    "aws-appflow-stack-verify-external-references",
+]
+
+
+def audit(config=None):
+    with open(STATE, encoding="utf-8") as handle:
+        _, resources, states = from_state(json.load(handle))
+    report = evaluate(resources, states, REPOSITORY_PACK, config or {}, "update", python=pack_python(REPOSITORY_PACK))
+    return [asdict(finding) for finding in report.findings]
+
+
+def test_stack_policies_are_split_only_from_a_thousand_resources():
+    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
+        evaluation = Evaluation(process, REPOSITORY_PACK, {"aws-appflow-kms-key-enable-rotation": "disabled"}, "update")
+        enabled = [name for name in STACK_POLICIES if name != "aws-appflow-kms-key-enable-rotation"]
+        assert evaluation._split_stack_policies(999) == (enabled, [])
+        assert evaluation._split_stack_policies(1000) == (enabled[:5], enabled[5:])
+
+
+def test_sharing_analyze_stack_gives_the_same_findings_in_the_same_order(monkeypatch):
+    alone = audit()
+    monkeypatch.setattr(evaluation_module, "PARALLEL_STACK_MIN_RESOURCES", 0)
+    shared = audit()
+    assert shared == alone
+    # Findings from both shares, so the merge order is exercised: the first half runs here, the
+    # secret's policy in the second process.
+    assert [finding["policy"] for finding in shared] == [
+        "aws-appflow-flow-configure-customer-managed-key",
+        "aws-appflow-connectorprofile-configure-customer-managed-key",
+        "aws-appflow-secretsmanager-secret-configure-customer-managed-key",
+    ]
+
+
+def test_sharing_keeps_config_of_the_policies_in_each_share(monkeypatch):
+    """Config of a policy run by the second process reaches it: its exemptions and its level."""
+    monkeypatch.setattr(evaluation_module, "PARALLEL_STACK_MIN_RESOURCES", 0)
+    secret_policy = "aws-appflow-secretsmanager-secret-configure-customer-managed-key"
+    exempt = {secret_policy: {"exemptions": [{"resource": "*", "reason": "migrating in Q3"}]}}
+    assert secret_policy not in [finding["policy"] for finding in audit(exempt)]
+    relaxed = audit({secret_policy: "advisory"})
+    assert [(finding["policy"], finding["enforcementLevel"]) for finding in relaxed][-1] == (secret_policy, "advisory")
