@@ -337,7 +337,8 @@ def summary(result: dict) -> str:
         breakdown = checker.get("breakdown")
         if breakdown:
             ours, control = breakdown["ours"], breakdown["control"]
-            lines.append(f"  where the checker's time goes (separate run, {breakdown['resources']:,} resources): program under "
+            lines.append(f"  where the checker's time goes (phases one after another, {breakdown['resources']:,} resources; `check` "
+                         "overlaps Analyze with the program and shares AnalyzeStack between two pack processes): program under "
                          f"pulumi's mocks {breakdown['program_under_mocks_s']:.2f} s; pack start-up + Configure "
                          f"{ours['start_and_configure_s']:.2f} s; Analyze {ours['analyze_s']:.2f} s (control "
                          f"{control['analyze_s']:.2f} s); AnalyzeStack {ours['analyze_stack_s']:.2f} s (control "

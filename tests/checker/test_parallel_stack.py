@@ -33,12 +33,27 @@ def audit(config=None):
     return [asdict(finding) for finding in report.findings]
 
 
-def test_stack_policies_are_split_only_from_a_thousand_resources():
+def test_stack_policies_are_split_in_pack_order_without_the_disabled_ones():
     with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
         evaluation = Evaluation(process, REPOSITORY_PACK, {"aws-appflow-kms-key-enable-rotation": "disabled"}, "update")
         enabled = [name for name in STACK_POLICIES if name != "aws-appflow-kms-key-enable-rotation"]
-        assert evaluation._split_stack_policies(999) == (enabled, [])
-        assert evaluation._split_stack_policies(1000) == (enabled[:5], enabled[5:])
+        assert (evaluation.kept, evaluation.shared) == (enabled[:5], enabled[5:])
+
+
+def test_the_second_process_starts_at_the_threshold_only(monkeypatch):
+    monkeypatch.setattr(evaluation_module, "PARALLEL_STACK_MIN_RESOURCES", 3)
+    with open(STATE, encoding="utf-8") as handle:
+        _, resources, states = from_state(json.load(handle))
+    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
+        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
+        try:
+            evaluation.analyze(resources[0], states[0])
+            evaluation.analyze(resources[1], states[1])
+            assert evaluation.share is None
+            evaluation.analyze(resources[2], states[2])
+            assert evaluation.share is not None
+        finally:
+            evaluation.close()
 
 
 def test_sharing_analyze_stack_gives_the_same_findings_in_the_same_order(monkeypatch):

@@ -19,6 +19,7 @@ import os
 import textwrap
 
 import pytest
+from google.protobuf import json_format
 
 import aws_schema
 from appflow_guard.checker.api import check_program
@@ -158,7 +159,7 @@ def test_every_credential_field_of_the_schema_reaches_the_pack(program, capsys):
     directory, canaries, profiles, _ = program
     project = load_project(str(directory), "dev")
     registrations = run_program(project, "dev", "preview", 120)
-    sent = {r["name"]: json.dumps(r["inputs"]) for r in registrations
+    sent = {r["name"]: json.dumps(json_format.MessageToDict(r["inputs"])) for r in registrations
             if r["type"] == "aws:appflow/connectorProfile:ConnectorProfile"}
     covered = 0
     for _, _, planted, _, connector in profiles:

@@ -63,6 +63,7 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
         process.spawn()
     except PackError:
         pass  # raised again by start(), once the program has had its say
+    evaluation: Optional[Evaluation] = None
     try:
         with ProgramRun(project, stack, phase, timeout) as program:
             registrations = iter(program)
@@ -76,8 +77,10 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
             for registration in registrations:
                 for resource, state in source.add(registration):
                     evaluation.analyze(resource, state)
-        report = evaluation.finish(source.states)
+        report = evaluation.finish()
     finally:
+        if evaluation is not None:
+            evaluation.close()
         process.stop()
     report.program_files = [project.main] + sorted(
         os.path.join(project.directory, name) for name in os.listdir(project.directory)

@@ -14,16 +14,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
 import yaml
-from google.protobuf import json_format
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
 from .config import reconcile
-from .pack_process import PackError, PackProcess, Resource, stack_request
+from .pack_process import PackError, PackProcess, Resource, stack_entry
 from .protocol import ENFORCEMENT_LEVEL_NAMES, SEVERITY_NAMES
 
 
-# From about this many resources, AnalyzeStack is shared between two processes of the pack.
-PARALLEL_STACK_MIN_RESOURCES = 1000
+# From this many resources, a second process of the pack is started (while the rest of the stack is
+# analyzed) to share AnalyzeStack: on two cores that halves the largest single cost after the program.
+PARALLEL_STACK_MIN_RESOURCES = 500
 
 
 @dataclass
@@ -89,14 +90,60 @@ def _strip_description(message: str, description: str) -> str:
     return message[len(prefix):] if description and message.startswith(prefix) else message
 
 
+def _as_dict(properties) -> dict:
+    return json_format.MessageToDict(properties) if isinstance(properties, struct_pb2.Struct) else properties
+
+
 def _changed_properties(before: dict, after: dict) -> list[str]:
     return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+class StackShare:
+    """A second process of the pack that runs a share of the stack policies, started ahead of need."""
+
+    def __init__(self, process: PackProcess, config: dict[str, dict]) -> None:
+        self.process = PackProcess(process.pack_dir, python=process.python, timeout=process.timeout, env=process.env)
+        self.answer = None
+        self.error: Optional[PackError] = None
+        self._thread = threading.Thread(target=self._start, args=(config,), daemon=True)
+        self._thread.start()
+
+    def _start(self, config: dict[str, dict]) -> None:
+        try:
+            self.process.start()
+            self.process.configure(config)
+        except PackError as error:
+            self.error = error
+
+    def analyze_stack(self, request) -> None:
+        """Send AnalyzeStack once the process is ready, without waiting for the answer."""
+        self._thread.join()
+        self._thread = threading.Thread(target=self._analyze, args=(request,), daemon=True)
+        self._thread.start()
+
+    def _analyze(self, request) -> None:
+        if self.error is None:
+            try:
+                self.answer = self.process.analyze_stack(request)
+            except PackError as error:
+                self.error = error
+
+    def result(self):
+        self._thread.join()
+        self.process.stop()
+        if self.error is not None:
+            raise self.error
+        return self.answer
+
+    def close(self) -> None:
+        self.process.stop()
 
 
 class Evaluation:
     """One pass of a pack over a stack: ``analyze`` each resource as it comes, then ``finish``.
 
-    The pack's process must be started; Configure is sent here with the reconciled config.
+    The pack's process must be started; Configure is sent here with the reconciled config. Each
+    resource's AnalyzeStack entry is encoded as it comes, so that little is left after the last.
     """
 
     def __init__(self, process: PackProcess, pack_dir: str, config: dict, phase: str) -> None:
@@ -107,7 +154,6 @@ class Evaluation:
         # pulumi-policy's Remediate runs only the policies at level remediate: with none, it answers
         # nothing for any resource, so the call (a full decode of the resource) is skipped.
         self.remediating = any(entry.get("enforcementLevel") == "remediate" for entry in self.reconciled.values())
-        self.policy_types = {policy.name: policy.policy_type for policy in info.policies}
         self.policies = {policy.name: {"description": policy.description,
                                        "severity": SEVERITY_NAMES.get(policy.severity, ""),
                                        "remediationSteps": policy.remediation_steps, "url": policy.url}
@@ -115,12 +161,21 @@ class Evaluation:
         self.report = Report(phase, info.name, pack_version(pack_dir), os.path.abspath(pack_dir),
                              resources=0, policies=self.policies)
         self.by_urn: dict[str, Resource] = {}
+        self.stack_urn = ""
+        self._stack_entries: list = []
+        # pulumi-policy decodes every resource once per stack policy, so their time splits by count;
+        # the second process gets the later half (it starts later) and the first process the rest.
+        enabled = [policy.name for policy in info.policies if policy.policy_type == analyzer_pb2.POLICY_TYPE_STACK
+                   and self.reconciled.get(policy.name, {}).get("enforcementLevel") != "disabled"]
+        middle = len(enabled) - len(enabled) // 2
+        self.kept, self.shared = enabled[:middle], enabled[middle:]
+        self.share: Optional[StackShare] = None
 
     def _severity(self, policy: str) -> str:
         return self.policies.get(policy, {}).get("severity", "")
 
-    def _add(self, diagnostic, resource: Optional[Resource], stack_urn: str = "") -> None:
-        urn = diagnostic.urn or (resource.urn if resource else stack_urn)
+    def _add(self, diagnostic, resource: Optional[Resource]) -> None:
+        urn = diagnostic.urn or (resource.urn if resource else self.stack_urn)
         subject = self.by_urn.get(urn, resource)
         description = diagnostic.description or self.policies.get(diagnostic.policyName, {}).get("description", "")
         self.report.findings.append(Finding(
@@ -136,6 +191,8 @@ class Evaluation:
         """Remediate (when a policy is at that level) and Analyze ``resource``; ``state`` is its AnalyzeStack twin."""
         self.report.resources += 1
         self.by_urn[state.urn] = state
+        if state.type == "pulumi:pulumi:Stack" and not self.stack_urn:
+            self.stack_urn = state.urn
         remediation = self.process.remediate(resource) if self.remediating else None
         for remediated in remediation.remediations if remediation is not None else ():
             if remediated.diagnostic:
@@ -144,77 +201,41 @@ class Evaluation:
                     resource.type, resource.name, resource.urn, remediated.diagnostic))
                 continue
             after = json_format.MessageToDict(remediated.properties)
-            changed = _changed_properties(resource.properties, after)
+            changed = _changed_properties(_as_dict(resource.properties), after)
             resource.properties = after
-            state.properties.update({key: after.get(key) for key in changed})
+            state.properties = {**_as_dict(state.properties), **{key: after.get(key) for key in changed}}
             self.report.findings.append(Finding(
                 remediated.policyName, "remediate", self._severity(remediated.policyName),
                 resource.type, resource.name, resource.urn,
                 f"Remediated: set {', '.join(changed)}." if changed else "Remediated."))
         for diagnostic in self.process.analyze(resource).diagnostics:
             self._add(diagnostic, resource)
+        self._stack_entries.append(stack_entry(state))
+        if (self.share is None and self.shared and len(self._stack_entries) >= PARALLEL_STACK_MIN_RESOURCES
+                and (os.cpu_count() or 1) >= 2):
+            self.share = StackShare(self.process, _disabled(self.reconciled, self.kept))
 
-    def finish(self, stack_resources: list[Resource]) -> Report:
-        """AnalyzeStack over every resource's state; the report is complete after this."""
-        for resource in stack_resources:
-            self.by_urn.setdefault(resource.urn, resource)
-        stack_urn = next((resource.urn for resource in stack_resources if resource.type == "pulumi:pulumi:Stack"), "")
-        request = stack_request(stack_resources)
-        kept, shared = self._split_stack_policies(len(stack_resources))
-        diagnostics = self._analyze_stack_in_two(request, kept, shared) if shared else \
-            list(self.process.analyze_stack(request).diagnostics)
+    def finish(self) -> Report:
+        """AnalyzeStack over every analyzed resource's state; the report is complete after this."""
+        request = analyzer_pb2.AnalyzeStackRequest(resources=self._stack_entries)
+        if self.share is None:
+            diagnostics = list(self.process.analyze_stack(request).diagnostics)
+        else:
+            # Each process runs its share, the other's disabled in its config (Configure only
+            # replaces config); answers are merged in the pack's policy order, as one process gives them.
+            self.share.analyze_stack(request)
+            self.process.configure(_disabled(self.reconciled, self.shared))
+            mine = self.process.analyze_stack(request)
+            order = {name: index for index, name in enumerate(self.policies)}
+            diagnostics = sorted([*mine.diagnostics, *self.share.result().diagnostics],
+                                 key=lambda diagnostic: order.get(diagnostic.policyName, len(order)))
         for diagnostic in diagnostics:
-            self._add(diagnostic, None, stack_urn)
+            self._add(diagnostic, None)
         return self.report
 
-    def _split_stack_policies(self, resources: int) -> tuple[list[str], list[str]]:
-        """(stack policies this process runs, those a second process runs: none when one is as fast).
-
-        pulumi-policy decodes every resource once per stack policy, so on a large stack the stack
-        policies' time is split by count; a second process pays off once its start-up is the
-        smaller cost.
-        """
-        enabled = [name for name, entry in self.reconciled.items()
-                   if self.policy_types.get(name) == analyzer_pb2.POLICY_TYPE_STACK
-                   and entry.get("enforcementLevel") != "disabled"]
-        if resources < PARALLEL_STACK_MIN_RESOURCES or (os.cpu_count() or 1) < 2:
-            return enabled, []
-        middle = len(enabled) - len(enabled) // 2  # the second process starts later: it gets the smaller half
-        return enabled[:middle], enabled[middle:]
-
-    def _analyze_stack_in_two(self, request, kept: list[str], shared: list[str]) -> list:
-        """AnalyzeStack with ``kept`` run here and ``shared`` by a second process of the pack, in parallel.
-
-        Each process has the other's share disabled in its config (Configure only replaces config);
-        their diagnostics are merged in the pack's policy order, as one process would have answered.
-        """
-        helper = PackProcess(self.process.pack_dir, python=self.process.python, timeout=self.process.timeout,
-                             env=self.process.env)
-        helper.spawn()
-        answers: dict[str, Any] = {}
-
-        def run_share() -> None:
-            try:
-                helper.start()
-                helper.configure(_disabled(self.reconciled, kept))
-                answers["helper"] = helper.analyze_stack(request)
-            except PackError as error:
-                answers["error"] = error
-            finally:
-                helper.stop()
-
-        thread = threading.Thread(target=run_share, daemon=True)
-        thread.start()
-        try:
-            self.process.configure(_disabled(self.reconciled, shared))
-            mine = self.process.analyze_stack(request)
-        finally:
-            thread.join()
-        if "error" in answers:
-            raise answers["error"]
-        order = {name: index for index, name in enumerate(self.policies)}
-        return sorted([*mine.diagnostics, *answers["helper"].diagnostics],
-                      key=lambda diagnostic: order.get(diagnostic.policyName, len(order)))
+    def close(self) -> None:
+        if self.share is not None:
+            self.share.close()
 
 
 def _disabled(reconciled: dict[str, dict], names: list[str]) -> dict[str, dict]:
@@ -225,9 +246,11 @@ def _disabled(reconciled: dict[str, dict], names: list[str]) -> dict[str, dict]:
 def evaluate(resources: list[Resource], stack_resources: list[Resource], pack_dir: str, config: dict,
              phase: str, timeout: float = 60.0, python: Optional[str] = None) -> Report:
     """Run the pack on ``resources`` (Analyze inputs) and ``stack_resources`` (AnalyzeStack states, same order)."""
-    process = PackProcess(pack_dir, timeout=timeout, **({"python": python} if python else {}))
-    with process:
+    with PackProcess(pack_dir, timeout=timeout, **({"python": python} if python else {})) as process:
         evaluation = Evaluation(process, pack_dir, config, phase)
-        for resource, state in zip(resources, stack_resources):
-            evaluation.analyze(resource, state)
-        return evaluation.finish(stack_resources)
+        try:
+            for resource, state in zip(resources, stack_resources):
+                evaluation.analyze(resource, state)
+            return evaluation.finish()
+        finally:
+            evaluation.close()

@@ -30,7 +30,7 @@ class Resource:
     type: str
     name: str
     urn: str
-    properties: dict
+    properties: Any  # a dict, or the protobuf Struct a program's SDK sent
     parent: str = ""
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
@@ -159,13 +159,15 @@ class PackProcess:
         return self._call("AnalyzeStack", request)
 
 
-def stack_request(resources: list[Resource]) -> analyzer_pb2.AnalyzeStackRequest:
-    """The AnalyzeStack request for ``resources``, built once even when sent to several processes."""
-    messages = [analyzer_pb2.AnalyzerResource(
+def stack_entry(resource: Resource) -> analyzer_pb2.AnalyzerResource:
+    """``resource`` as an entry of an AnalyzeStack request."""
+    return analyzer_pb2.AnalyzerResource(
         type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
         options=resource.options(), provider=resource.provider_message(), parent=resource.parent,
         dependencies=resource.dependencies,
         propertyDependencies={prop: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
                               for prop, urns in resource.property_dependencies.items()})
-        for resource in resources]
-    return analyzer_pb2.AnalyzeStackRequest(resources=messages)
+
+
+def stack_request(resources: list[Resource]) -> analyzer_pb2.AnalyzeStackRequest:
+    return analyzer_pb2.AnalyzeStackRequest(resources=[stack_entry(resource) for resource in resources])

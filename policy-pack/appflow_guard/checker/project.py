@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import queue
@@ -13,6 +14,8 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Iterator
+
+from google.protobuf import struct_pb2
 
 from .errors import CheckError
 
@@ -110,6 +113,9 @@ def _end_session(process: subprocess.Popen) -> None:
 class ProgramRun:
     """The program running under mocks in its own process; iterating yields its registrations as it makes them.
 
+    A registration is a dict (type, name, urn, parent, provider, dependencies, propertyDependencies...)
+    whose "inputs" (and in update "outputs") are the protobuf Structs the program's SDK sent.
+
     Lines are read by a thread into a queue as soon as the runner writes them, so the program never
     waits on the checker. Iteration raises CheckError when the program fails, dies or overruns ``timeout``.
     """
@@ -170,6 +176,9 @@ class ProgramRun:
             if "done" in message:
                 self.close()
                 return
+            for key in ("inputs", "outputs"):
+                if key in message:
+                    message[key] = struct_pb2.Struct.FromString(base64.b64decode(message[key]))
             yield message
 
     def close(self) -> None:

@@ -62,7 +62,10 @@ def encode_value(value: Any) -> Any:
     return str(value)
 
 
-def struct(properties: dict) -> struct_pb2.Struct:
+def struct(properties: "dict | struct_pb2.Struct") -> struct_pb2.Struct:
+    """``properties`` as a protobuf Struct; one already in that form (from a program's SDK) is used as is."""
+    if isinstance(properties, struct_pb2.Struct):
+        return properties
     message = struct_pb2.Struct()
     message.update(encode_value(properties))
     return message

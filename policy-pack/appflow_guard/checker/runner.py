@@ -5,12 +5,14 @@ dependencies, so it imports nothing but pulumi. Mocks answer like AWS: in previe
 outputs (ARNs, IDs, generated names) stay unknown; in update, they get realistic values.
 Streams one JSON line per registration to the file descriptor --output-fd as the program makes it,
 so that the checker analyzes resources while the program is still running (as the engine does), and
-ends with {"done": N} or {"error": "..."}.
+ends with {"done": N} or {"error": "..."}. A registration's "inputs" (and in update its "outputs")
+are the protobuf Struct the SDK sent, base64-encoded: no decoding here, none in the checker.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import gc
 import hashlib
 import json
@@ -98,7 +100,9 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
         emit: Callable[[dict], None]) -> None:
     """Run the program, passing each registration to ``emit`` (from the SDK's worker threads, serialised)."""
     import pulumi
-    from pulumi.runtime import mocks
+    from pulumi.runtime import mocks, rpc
+    from pulumi.runtime.proto import resource_pb2
+    from pulumi.runtime.sync_await import _ensure_event_loop
 
     preview = phase == "preview"
     region = str(config.get("aws:region", "us-east-1"))
@@ -115,24 +119,47 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             return invoke_result(args.token, args.args, region)
 
     class RecordingMonitor(mocks.MockMonitor):
-        def RegisterResource(self, request):
-            from google.protobuf import json_format
+        """Records every registration; in preview answers it as the engine does, with the inputs as outputs.
 
-            response = super().RegisterResource(request)
+        MockMonitor would decode the inputs, hand them to Mocks.new_resource and encode its answer:
+        in preview that answer is the inputs, so they are echoed as sent (a sixth of a large
+        program's run saved), and decoded only if the program asks for the resource by URN.
+        """
+
+        def __init__(self, answers: mocks.Mocks) -> None:
+            super().__init__(answers)
+            self.echoed: dict = {}
+
+        def RegisterResource(self, request):
+            if preview and request.type != "pulumi:pulumi:Stack":
+                urn = self.make_urn(request.parent, request.type, request.name)
+                self.echoed[urn] = request.object
+                response = resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
+            else:
+                response = super().RegisterResource(request)
             registration = {
                 "type": request.type, "name": request.name, "urn": engine_urn(response.urn), "id": response.id,
                 "custom": request.custom, "parent": engine_urn(request.parent), "provider": engine_urn(request.provider),
                 "version": request.version,
-                "inputs": json_format.MessageToDict(request.object),
+                "inputs": base64.b64encode(request.object.SerializeToString()).decode("ascii"),
                 "dependencies": [engine_urn(urn) for urn in request.dependencies],
                 "propertyDependencies": {key: [engine_urn(urn) for urn in value.urns]
                                          for key, value in request.propertyDependencies.items()},
             }
             if not preview:  # a preview's state is its inputs: its outputs echo them, unknowns and all
-                registration["outputs"] = json_format.MessageToDict(response.object)
+                registration["outputs"] = base64.b64encode(response.object.SerializeToString()).decode("ascii")
             with emitting:
                 emit(registration)
             return response
+
+        def Invoke(self, request):
+            if request.tok == "pulumi:pulumi:getResource":
+                urn = request.args.fields["urn"].string_value
+                if urn in self.echoed:
+                    _ensure_event_loop()  # decoding resource references needs one on this thread
+                    self.resources[urn] = mocks.MockMonitor.ResourceRegistration(
+                        urn, "", rpc.deserialize_properties(self.echoed.pop(urn)))
+            return super().Invoke(request)
 
     pulumi.runtime.set_all_config({key: value if isinstance(value, str) else json.dumps(value)
                                    for key, value in config.items()})

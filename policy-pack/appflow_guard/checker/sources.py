@@ -58,7 +58,8 @@ class RegistrationSource:
             provider_pair = self._providers.get(reference) if reference else \
                 self._default_provider(resource_type.split(":", 1)[0], registration.get("version", ""), added)
         inputs = registration["inputs"]
-        state = inputs if self.phase == "preview" else registration.get("outputs") or inputs
+        outputs = registration.get("outputs")
+        state = outputs if self.phase == "update" and outputs is not None and len(outputs) else inputs
         common = dict(type=resource_type, name=registration["name"], urn=registration["urn"],
                       parent=registration.get("parent", ""), dependencies=registration.get("dependencies", []),
                       property_dependencies={key: urns for key, urns in registration.get("propertyDependencies", {}).items() if urns})
