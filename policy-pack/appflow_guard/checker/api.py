@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import yaml
 
 from .errors import CheckError
-from .evaluate import Evaluation, Report, evaluate
-from .pack_process import PackError, PackProcess
 from .project import ProgramRun, load_project
-from .sources import RegistrationSource, from_state
+
+if TYPE_CHECKING:
+    from .evaluate import Report
+
+# The analyzer client (pulumi's protocol modules, grpc, jsonschema) takes about half a second to
+# import; check_program starts the program first and imports it while the program starts up.
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
@@ -57,15 +60,15 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
     project = load_project(program_dir, stack)
     # The pack boots while the program starts, and each resource is analyzed as the program registers
     # it, as the engine does; the program's own errors are reported before the pack's.
-    source = RegistrationSource(project.name, stack, project.config, phase)
-    process = PackProcess(pack, timeout=timeout, python=pack_python(pack))
-    try:
-        process.spawn()
-    except PackError:
-        pass  # raised again by start(), once the program has had its say
-    evaluation: Optional[Evaluation] = None
+    evaluation = process = None
     try:
         with ProgramRun(project, stack, phase, timeout) as program:
+            from .evaluate import Evaluation
+            from .pack_process import PackProcess
+            from .sources import RegistrationSource
+
+            source = RegistrationSource(project.name, stack, project.config, phase)
+            process = PackProcess(pack, timeout=timeout, python=pack_python(pack))
             registrations = iter(program)
             try:
                 process.start()
@@ -81,7 +84,8 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
     finally:
         if evaluation is not None:
             evaluation.close()
-        process.stop()
+        if process is not None:
+            process.stop()
     report.program_files = [project.main] + sorted(
         os.path.join(project.directory, name) for name in os.listdir(project.directory)
         if name.endswith(".py") and os.path.join(project.directory, name) != project.main)
@@ -91,6 +95,9 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
 def audit_state(document: Any, config: Optional[dict] = None, policy_pack: Optional[str] = None,
                 timeout: float = 120.0) -> Report:
     """Evaluate the pack on a `pulumi stack export` document (already parsed)."""
+    from .evaluate import evaluate
+    from .sources import from_state
+
     pack = resolve_pack(policy_pack)
     _, resources, states = from_state(document)
     return evaluate(resources, states, pack, config or {}, "update", timeout, pack_python(pack))

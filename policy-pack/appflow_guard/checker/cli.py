@@ -14,11 +14,14 @@ import json
 import os
 import sys
 
+from typing import TYPE_CHECKING
+
 from .api import audit_state, check_program, load_state_file, resolve_pack
 from .config import load_config_file
 from .errors import CheckError
-from .evaluate import Report
-from .output import render_json, render_sarif, render_text
+
+if TYPE_CHECKING:
+    from .evaluate import Report
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,6 +41,8 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _emit(report: Report, options, program_files: list[str], base_dir: str) -> int:
+    from .output import render_json, render_sarif, render_text
+
     if options.format == "json":
         text = render_json(report)
     elif options.format == "sarif":

@@ -2,7 +2,8 @@
 
 Mirrors the CLI: the file maps policy names (or "all") to an enforcement level or an object with
 ``enforcementLevel`` and properties; defaults come from the pack; every policy's properties are
-validated against its config schema ({type: object, properties, required}).
+validated against its config schema ({type: object, properties, required}). Reading a config file
+imports nothing heavy: `appflow-guard check` reads it before it starts the program.
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ import json
 import os
 from typing import Any
 
-import jsonschema
-from google.protobuf import json_format
-
 from .errors import CheckError
-from .protocol import ENFORCEMENT_LEVEL_NAMES
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -68,6 +65,10 @@ def parse(config: dict) -> dict[str, tuple[str | None, dict]]:
 
 def policy_schemas(analyzer_info) -> dict[str, dict]:
     """Policy name -> (default level, JSON schema of its properties), from GetAnalyzerInfo."""
+    from google.protobuf import json_format
+
+    from .protocol import ENFORCEMENT_LEVEL_NAMES
+
     schemas = {}
     for policy in analyzer_info.policies:
         schema = json_format.MessageToDict(policy.configSchema) if policy.HasField("configSchema") else {}
@@ -82,6 +83,8 @@ def policy_schemas(analyzer_info) -> dict[str, dict]:
 
 def reconcile(analyzer_info, config: dict) -> dict[str, dict]:
     """The config the engine sends to Configure: every policy with its level and properties."""
+    import jsonschema
+
     parsed = parse(config)
     schemas = policy_schemas(analyzer_info)
     result = {name: {"enforcementLevel": entry["level"], **_defaults(entry["schema"])} for name, entry in schemas.items()}
