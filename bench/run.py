@@ -114,7 +114,8 @@ def bench_throughput(python: str, packs: dict[str, str], sizes: list[int], reps:
 
 # 5. The offline checker next to checkov --------------------------------------------------------
 
-def bench_checker(pairs: int, workdir: str, with_checkov: bool, checkov_venv: str, reps: int) -> dict:
+def bench_checker(pairs: int, workdir: str, with_checkov: bool, checkov_venv: str, reps: int,
+                  control_pack: str) -> dict:
     program = write_pulumi_program(os.path.join(workdir, "checker-program"), pairs)
     terraform = write_terraform(os.path.join(workdir, "checkov-terraform"), pairs)
     report_path = os.path.join(workdir, "checker-report.json")
@@ -130,8 +131,11 @@ def bench_checker(pairs: int, workdir: str, with_checkov: bool, checkov_venv: st
             result["checkov_version"] = detail
     else:
         result["checkov"] = {"measured": False, "reason": "skipped (--no-checkov)"}
-    checker_runs, checkov_runs = [], []
+    checker_runs, floor_runs, checkov_runs = [], [], []
     command = [os.path.join(VENV_BIN, "appflow-guard"), "check", program, "--format", "json", "--output", report_path]
+    # The same check with the control pack (same shape, rules that read one property): the cost of
+    # the pulumi SDK (the program under mocks, pulumi-policy's decoding) with next to no rules.
+    floor_command = [*command[:-1], os.path.join(workdir, "control-report.json"), "--policy-pack", control_pack]
     for _ in range(reps):
         log(f"  appflow-guard check on {pairs} flows + {pairs} connector profiles ...")
         started = time.perf_counter()
@@ -142,6 +146,11 @@ def bench_checker(pairs: int, workdir: str, with_checkov: bool, checkov_venv: st
             result["checker"] = {"measured": False, "reason": f"exit {completed.returncode}: {detail[-1] if detail else ''}"}
             return result
         checker_runs.append(round(seconds, 3))
+        log("  the same check with the control pack ...")
+        started = time.perf_counter()
+        completed = subprocess.run(floor_command, capture_output=True, text=True, cwd=REPO)
+        if completed.returncode == 0:
+            floor_runs.append(round(time.perf_counter() - started, 3))
         if checkov is not None:
             log("  checkov --check CKV_AWS_263,CKV_AWS_264 on the same estate in Terraform ...")
             try:
@@ -157,6 +166,9 @@ def bench_checker(pairs: int, workdir: str, with_checkov: bool, checkov_venv: st
                          "findings": report["summary"]["findings"], "mandatory": report["summary"]["mandatory"],
                          "advisory": report["summary"]["advisory"]}
     log(f"  appflow-guard: {result['checker']['seconds']:.2f} s, {result['checker']['findings']} findings")
+    if floor_runs:
+        result["checker_with_control_pack"] = {"seconds": statistics.median(floor_runs), "runs_s": floor_runs,
+                                               "pack": os.path.relpath(control_pack, REPO)}
     if checkov_runs:
         seconds = statistics.median(run["seconds"] for run in checkov_runs)
         chosen = min(checkov_runs, key=lambda run: abs(run["seconds"] - seconds))
@@ -164,6 +176,8 @@ def bench_checker(pairs: int, workdir: str, with_checkov: bool, checkov_venv: st
                              "runs_s": [run["seconds"] for run in checkov_runs]}
         result["speedup"] = round(seconds / result["checker"]["seconds"], 3)
         log(f"  checkov: {seconds:.2f} s; appflow-guard is {result['speedup']:.2f}x as fast")
+        if floor_runs:
+            result["floor_speedup"] = round(seconds / result["checker_with_control_pack"]["seconds"], 3)
     return result
 
 
@@ -332,6 +346,10 @@ def summary(result: dict) -> str:
             lines.append(f"  checkov {checker.get('checkov_version', '')} (CKV_AWS_263, CKV_AWS_264 only): {theirs['seconds']:.2f} s, "
                          f"{theirs.get('resource_count', 0):,} resources, {theirs.get('passed', 0)} passed, {theirs.get('failed', 0)} failed")
             lines.append(f"  appflow-guard is {checker['speedup']:.2f}x as fast as checkov")
+            floor = checker.get("checker_with_control_pack")
+            if floor:
+                lines.append(f"  the same check with the control pack (the SDK's cost, rules that read one property): "
+                             f"{floor['seconds']:.2f} s, {checker['floor_speedup']:.2f}x as fast as checkov")
         else:
             lines.append(f"  checkov: not measured ({theirs.get('reason', 'not run')})")
         breakdown = checker.get("breakdown")
@@ -372,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=7)
     parser.add_argument("--checker-pairs", type=int, default=1000,
                         help="flows (and as many connector profiles) in the checker/checkov comparison")
-    parser.add_argument("--checker-reps", type=int, default=2,
+    parser.add_argument("--checker-reps", type=int, default=3,
                         help="runs of the checker and of checkov, interleaved (the median is reported)")
     parser.add_argument("--no-default-gc-control", action="store_true",
                         help="skip the second control pack that keeps CPython's default GC settings")
@@ -415,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     if not options.no_checker:
         log("offline checker vs checkov ...")
         result["checker"] = bench_checker(options.checker_pairs, options.workdir, not options.no_checkov,
-                                          options.checkov_venv, options.checker_reps)
+                                          options.checkov_venv, options.checker_reps, packs["control"])
         if result["checker"].get("checker", {}).get("measured") and not options.no_breakdown:
             result["checker"]["breakdown"] = bench_checker_breakdown(
                 os.path.join(REPO, result["checker"]["program"]), packs, python)
