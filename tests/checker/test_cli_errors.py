@@ -106,6 +106,17 @@ def test_pack_that_crashes_at_start(capsys, tmp_path):
                           "the policy pack failed to start: ModuleNotFoundError: No module named 'missing_policy_module'")
 
 
+def test_a_failing_program_is_reported_before_a_failing_pack(capsys, tmp_path):
+    pack, broken_program = tmp_path / "pack", tmp_path / "program"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 1.0.0\n")
+    (pack / "__main__.py").write_text("import missing_policy_module\n")
+    broken_program.mkdir()
+    program(broken_program, "raise RuntimeError('no region configured')\n")
+    assert_one_line_error(run(capsys, "check", str(broken_program), "--policy-pack", str(pack)),
+                          "the program failed: RuntimeError: no region configured (__main__.py:1)")
+
+
 def test_pack_that_never_answers_is_timed_out(capsys, tmp_path):
     pack, empty_program = tmp_path / "pack", tmp_path / "program"
     pack.mkdir()
