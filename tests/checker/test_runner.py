@@ -36,3 +36,25 @@ def test_a_program_reads_back_what_it_registered(tmp_path, phase):
         names = [registration["name"] for registration in run]
     assert names == ["readback-dev", "landing"]
     assert json.loads((tmp_path / "seen.json").read_text()) == ["landing-bucket", "landing-bucket", {"team": "data"}]
+
+
+def test_the_program_runs_as_the_main_module(tmp_path):
+    """As under the language host: __name__ is "__main__", __file__ is set, sys.modules["__main__"] is it."""
+    (tmp_path / "Pulumi.yaml").write_text("name: entry\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent("""
+        import dataclasses
+        import sys
+
+        import pulumi_aws as aws
+
+
+        @dataclasses.dataclass
+        class Settings:  # dataclasses look their module up in sys.modules
+            name: str
+
+
+        if __name__ == "__main__" and sys.modules["__main__"].__dict__ is globals() and __file__.endswith("__main__.py"):
+            aws.s3.Bucket(Settings("landing").name)
+    """))
+    with ProgramRun(load_project(str(tmp_path), "dev"), "dev", "preview", timeout=60) as run:
+        assert [registration["name"] for registration in run] == ["entry-dev", "landing"]

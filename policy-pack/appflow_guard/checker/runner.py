@@ -17,10 +17,10 @@ import gc
 import hashlib
 import json
 import os
-import runpy
 import sys
 import threading
 import traceback
+import types
 from typing import Callable
 
 ACCOUNT = "123456789012"
@@ -170,7 +170,21 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     sys.argv = [main]
 
     def program():
-        runpy.run_path(main, run_name="__main__")
+        """What runpy.run_path(main, run_name="__main__") does, without its three frames.
+
+        The SDK captures the whole call stack for every resource (source positions) and converts
+        each frame below the program's: every frame the runner adds costs on every resource.
+        """
+        with open(main, "rb") as handle:
+            code = compile(handle.read(), main, "exec")
+        module = types.ModuleType("__main__")
+        module.__dict__.update(__file__=main, __cached__=None, __loader__=None, __package__=None, __spec__=None)
+        previous = sys.modules.get("__main__")
+        sys.modules["__main__"] = module
+        try:
+            exec(code, module.__dict__)
+        finally:
+            sys.modules["__main__"] = previous
 
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
