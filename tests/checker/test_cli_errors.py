@@ -99,32 +99,32 @@ def test_pack_folder_without_pulumipolicy_yaml(capsys, tmp_path):
                           "is not a policy pack (no PulumiPolicy.yaml)")
 
 
+def policy_pack(directory, entry_point, settings="runtime: python\nversion: 1.0.0\n"):
+    directory.mkdir(exist_ok=True)
+    (directory / "PulumiPolicy.yaml").write_text(settings)
+    (directory / "__main__.py").write_text(entry_point)
+    return str(directory)
+
+
 def test_pack_that_crashes_at_start(capsys, tmp_path):
-    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 1.0.0\n")
-    (tmp_path / "__main__.py").write_text("import missing_policy_module\n")
-    assert_one_line_error(run(capsys, "check", COMPLIANT, "--policy-pack", str(tmp_path)),
+    pack = policy_pack(tmp_path, "import missing_policy_module\n")
+    assert_one_line_error(run(capsys, "check", COMPLIANT, "--policy-pack", pack),
                           "the policy pack failed to start: ModuleNotFoundError: No module named 'missing_policy_module'")
 
 
 def test_a_failing_program_is_reported_before_a_failing_pack(capsys, tmp_path):
-    pack, broken_program = tmp_path / "pack", tmp_path / "program"
-    pack.mkdir()
-    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 1.0.0\n")
-    (pack / "__main__.py").write_text("import missing_policy_module\n")
-    broken_program.mkdir()
-    program(broken_program, "raise RuntimeError('no region configured')\n")
-    assert_one_line_error(run(capsys, "check", str(broken_program), "--policy-pack", str(pack)),
+    pack = policy_pack(tmp_path / "pack", "import missing_policy_module\n")
+    (tmp_path / "program").mkdir()
+    broken_program = program(tmp_path / "program", "raise RuntimeError('no region configured')\n")
+    assert_one_line_error(run(capsys, "check", broken_program, "--policy-pack", pack),
                           "the program failed: RuntimeError: no region configured (__main__.py:1)")
 
 
 def test_pack_that_never_answers_is_timed_out(capsys, tmp_path):
-    pack, empty_program = tmp_path / "pack", tmp_path / "program"
-    pack.mkdir()
-    (pack / "PulumiPolicy.yaml").write_text("runtime: python\n")
-    (pack / "__main__.py").write_text("import time\ntime.sleep(120)\n")
-    empty_program.mkdir()
-    program(empty_program, "")
-    assert_one_line_error(run(capsys, "check", str(empty_program), "--policy-pack", str(pack), "--timeout", "8"),
+    pack = policy_pack(tmp_path / "pack", "import time\ntime.sleep(120)\n", settings="runtime: python\n")
+    (tmp_path / "program").mkdir()
+    empty_program = program(tmp_path / "program", "")
+    assert_one_line_error(run(capsys, "check", empty_program, "--policy-pack", pack, "--timeout", "8"),
                           "the policy pack failed to start: no port within 8s")
 
 
