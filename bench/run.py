@@ -385,8 +385,8 @@ def parse_sizes(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="appflow-guard benchmark")
     parser.add_argument("--sizes", default="100,1000,10000", help="stack sizes (default 100,1000,10000)")
-    parser.add_argument("--reps", default="100:5,1000:3,10000:1",
-                        help="repetitions per size, SIZE:N pairs (median is reported; default 100:5,1000:3,10000:1)")
+    parser.add_argument("--reps", default="100:5,1000:3,10000:2",
+                        help="repetitions per size, SIZE:N pairs (median is reported; default 100:5,1000:3,10000:2)")
     parser.add_argument("--startup-runs", type=int, default=7)
     parser.add_argument("--checker-pairs", type=int, default=1000,
                         help="flows (and as many connector profiles) in the checker/checkov comparison")
