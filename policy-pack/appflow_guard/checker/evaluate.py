@@ -211,7 +211,7 @@ class Evaluation:
         for diagnostic in self.process.analyze(resource).diagnostics:
             self._add(diagnostic, resource)
         self._stack_entries.append(stack_entry(state))
-        if (self.share is None and self.shared and len(self._stack_entries) >= PARALLEL_STACK_MIN_RESOURCES
+        if (self.share is None and self.shared and self.report.resources >= PARALLEL_STACK_MIN_RESOURCES
                 and (os.cpu_count() or 1) >= 2):
             self.share = StackShare(self.process, _disabled(self.reconciled, self.kept))
 
