@@ -26,13 +26,10 @@ class RegistrationSource:
 
     ``add`` returns the (Analyze resource, AnalyzeStack resource) pairs a registration brings: the
     engine's default provider for its package first when it is the first to need it, then itself.
-    ``analyzed`` and ``states`` accumulate everything added so far, in order.
     """
 
     def __init__(self, project: str, stack: str, config: dict, phase: str) -> None:
         self.project, self.stack, self.config, self.phase = project, stack, config, phase
-        self.analyzed: list[Resource] = []
-        self.states: list[Resource] = []
         self._providers: dict[str, tuple[Resource, Resource]] = {}
 
     def _default_provider(self, package: str, version: str, added: list) -> tuple[Resource, Resource]:
@@ -68,9 +65,6 @@ class RegistrationSource:
         added.append((resource, stack_resource))
         if resource_type.startswith("pulumi:providers:"):
             self._providers[registration["urn"]] = (resource, stack_resource)
-        for pair in added:
-            self.analyzed.append(pair[0])
-            self.states.append(pair[1])
         return added
 
 
@@ -78,9 +72,8 @@ def from_registrations(registrations: list[dict], project: str, stack: str, conf
                        phase: str) -> tuple[list[Resource], list[Resource]]:
     """(resources to Analyze, with inputs; resources for AnalyzeStack, with this phase's state)."""
     source = RegistrationSource(project, stack, config, phase)
-    for registration in registrations:
-        source.add(registration)
-    return source.analyzed, source.states
+    pairs = [pair for registration in registrations for pair in source.add(registration)]
+    return [resource for resource, _ in pairs], [state for _, state in pairs]
 
 
 # Deeper than any provider's schema; the pack's protobuf runtime refuses messages nested past 100
