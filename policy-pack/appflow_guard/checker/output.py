@@ -42,6 +42,8 @@ def render_text(report: Report, colour: bool = False) -> str:
     summary = (f"{report.count('mandatory')} mandatory, {report.count('advisory')} advisory, "
                f"{report.count('remediate')} remediated on {report.resources} resources ({report.phase})")
     verdict = "blocked: mandatory policy violations" if report.blocked else "passed"
+    if report.notes:
+        lines += ["", "Not checked as under the engine:"] + [f"    - {note}" for note in report.notes]
     lines += ["", f"{verdict}; {summary}"]
     return "\n".join(lines) + "\n"
 

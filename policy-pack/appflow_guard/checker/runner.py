@@ -21,10 +21,29 @@ import sys
 import threading
 import traceback
 import types
-from typing import Callable
+from typing import Callable, Optional
 
 ACCOUNT = "123456789012"
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
+RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
+RESOURCE_SIGNATURE_BYTES = RESOURCE_SIGNATURE.encode()
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
+def _sibling(name: str):
+    """A module of the checker beside this file, loaded by path: the runner imports nothing of the checker
+    package (the program's interpreter may not have it) and adds nothing to the program's sys.path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"_appflow_guard_{name}",
+                                                  os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+aws_answers = _sibling("aws_answers")
 
 
 def _digest(*parts: str, length: int = 8) -> str:
@@ -76,19 +95,53 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
     return str(physical), outputs
 
 
-def invoke_result(token: str, args: dict, region: str) -> dict:
-    """What AWS answers to the data sources programs commonly read."""
-    if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/appflow-guard", "userId": "AIDAEXAMPLE",
-                "id": ACCOUNT}
-    if token == "aws:index/getRegion:getRegion":
-        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com",
-                "description": region}
-    if token == "aws:index/getPartition:getPartition":
-        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"}
-    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return {"names": [f"{region}a", f"{region}b"], "id": region}
-    return {}
+def _matches(expected, actual) -> bool:
+    """``expected`` (from a mocks file) is a subset of ``actual``: every key it names has that value."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(_matches(value, actual.get(key)) for key, value in expected.items())
+    return expected == actual
+
+
+def file_answer(entries, args: dict) -> Optional[dict]:
+    """A mocks file's answer to an invoke: one result, or a list of {args, result} matched in order."""
+    if isinstance(entries, dict):
+        return entries
+    for entry in entries or []:
+        if _matches(entry.get("args") or {}, args):
+            return entry.get("result") or {}
+    return None
+
+
+def without_references(value):
+    """A copy of the protobuf ``value`` with each resource reference replaced as the engine replaces it for an
+    analyzer (rpc.go, KeepResources false): the referenced resource's ID (unknown when not known yet), or
+    its URN when it has no ID (a component)."""
+    from google.protobuf import struct_pb2
+
+    copy = type(value)()
+    copy.CopyFrom(value)
+    pending = [copy] if isinstance(copy, struct_pb2.Struct) else []
+    values = [copy] if isinstance(copy, struct_pb2.Value) else []
+    while pending or values:
+        if pending:
+            values.extend(pending.pop().fields.values())
+            continue
+        item = values.pop()
+        kind = item.WhichOneof("kind")
+        if kind == "struct_value":
+            fields = item.struct_value.fields
+            signature = fields.get(SECRET_SIGNATURE_KEY)
+            if signature is not None and signature.string_value == RESOURCE_SIGNATURE:
+                if "id" in fields:
+                    identifier = fields["id"].string_value
+                    item.string_value = UNKNOWN_SENTINEL if identifier in ("", UNKNOWN_SENTINEL) else identifier
+                else:
+                    item.string_value = engine_urn(fields["urn"].string_value)
+            else:
+                values.extend(fields.values())
+        elif kind == "list_value":
+            values.extend(item.list_value.values)
+    return copy
 
 
 def engine_urn(urn: str) -> str:
@@ -97,51 +150,135 @@ def engine_urn(urn: str) -> str:
 
 
 def run(program_dir: str, main: str, project: str, stack: str, phase: str, config: dict,
-        emit: Callable[[dict], None]) -> None:
-    """Run the program, passing each registration to ``emit`` (from the SDK's worker threads, serialised)."""
+        emit: Callable[[dict], None], options: Optional[dict] = None) -> None:
+    """Run the program, passing each registration to ``emit`` (from the SDK's worker threads, serialised).
+
+    ``options``: "mocks" ({"invokes": {token: answer}, "resources": {type or name: outputs}}),
+    "stackReferences" ({stack name: outputs}), "secretKeys" (config keys that hold secrets).
+    ``emit`` also receives {"notice": text} for what the checker must tell the user.
+    """
     import pulumi
     from pulumi.runtime import mocks, rpc
     from pulumi.runtime.proto import resource_pb2
-    from pulumi.runtime.sync_await import _ensure_event_loop
+    from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+    options = options or {}
     preview = phase == "preview"
     region = str(config.get("aws:region", "us-east-1"))
     emitting = threading.Lock()
+    file_mocks = options.get("mocks") or {}
+    invoke_answers = file_mocks.get("invokes") or {}
+    resource_answers = file_mocks.get("resources") or {}
+    stack_references = options.get("stackReferences") or {}
+    shapes = _sibling("shapes")
+    shaper = shapes.Shaper(aws_answers, region, ACCOUNT)
+    noticed: set = set()
+
+    def notice(text: str) -> None:
+        with emitting:
+            if text not in noticed:
+                noticed.add(text)
+                emit({"notice": text})
+
+    def overrides(typ: str, name: str) -> dict:
+        return {**(resource_answers.get(typ) or {}), **(resource_answers.get(name) or {})}
 
     class AwsMocks(mocks.Mocks):
         def new_resource(self, args):
+            if args.typ == STACK_REFERENCE:
+                return self.stack_reference(args)
+            if args.resource_id:  # a read (Resource.get): AWS answers with the resource's state in both phases
+                physical = str(args.resource_id)
+                arn = computed_outputs(args.typ, physical, args.inputs, region)[1].get("arn", "")
+                outputs = shaper.resource_outputs(args.typ, physical, args.inputs, physical, arn, everything=True)
+                return physical, {**outputs, **args.inputs, **overrides(args.typ, args.name)}
+            if getattr(args, "remote", False):  # a multi-language component, built by its provider
+                # In preview its outputs come from children not created yet: unknown (left out). In
+                # update they are shaped from its SDK types.
+                outputs = {} if preview else shaper.resource_outputs(args.typ, args.name, args.inputs, "", "",
+                                                                     everything=True)
+                return "", {**outputs, **args.inputs, **({} if preview else overrides(args.typ, args.name))}
+            if not args.custom:  # a component of the program: its outputs are what it registers itself
+                return "", dict(args.inputs)
             if preview:
                 return "", dict(args.inputs)
             physical, outputs = computed_outputs(args.typ, args.name, args.inputs, region)
-            return physical, {**args.inputs, **outputs}
+            shaped = shaper.resource_outputs(args.typ, args.name, args.inputs, physical, outputs.get("arn", ""))
+            return physical, {**shaped, **args.inputs, **outputs, **overrides(args.typ, args.name)}
+
+        @staticmethod
+        def stack_reference(args):
+            name = str(args.inputs.get("name") or args.resource_id or args.name)
+            if name in stack_references:
+                return name, {"name": name, "outputs": stack_references[name], "secretOutputNames": []}
+            notice(f"stack reference {name}: no outputs given (--stack-reference {name}=FILE); "
+                   f"its outputs were unknown")
+            return name, {"name": name, "outputs": rpc.UNKNOWN, "secretOutputNames": []}
 
         def call(self, args):
-            return invoke_result(args.token, args.args, region)
+            if args.token in invoke_answers:
+                answer = file_answer(invoke_answers[args.token], args.args)
+                if answer is not None:
+                    return answer
+            answer = aws_answers.invoke_answer(args.token, args.args, region)
+            if answer is None:
+                answer = shaper.function_result(args.token, args.args)
+            if answer is None:
+                notice(f"data source {args.token} has no answer (not in the installed SDKs nor in --mocks); "
+                       f"its result was empty")
+                return {}
+            return answer
 
     class RecordingMonitor(mocks.MockMonitor):
-        """Records every registration; in preview answers it as the engine does, with the inputs as outputs.
+        """Records every registration and answers it as the engine does.
 
-        MockMonitor would decode the inputs, hand them to Mocks.new_resource and encode its answer:
-        in preview that answer is the inputs, so they are echoed as sent (a sixth of a large
-        program's run saved), and decoded only if the program asks for the resource by URN.
+        Resource references in a registration are replaced, at the protobuf level, as the engine replaces
+        them for analyzers (the referenced resource's ID, or URN) before anything decodes them: decoding
+        one would build a Resource object on the SDK's worker thread, bound to that thread's event loop
+        (the "attached to a different loop" failure). In preview the registration is answered with its
+        own inputs, as sent (a sixth of a large program's run saved), decoded only if the program asks
+        for the resource by URN. Every shared table is guarded by one lock: the SDK calls the monitor
+        from several threads at once.
         """
 
         def __init__(self, answers: mocks.Mocks) -> None:
             super().__init__(answers)
             self.echoed: dict = {}
+            self.lock = threading.Lock()
 
         def RegisterResource(self, request):
-            if preview and request.type != "pulumi:pulumi:Stack":
-                urn = self.make_urn(request.parent, request.type, request.name)
-                self.echoed[urn] = request.object
-                response = resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
+            urn = self.make_urn(request.parent, request.type, request.name)
+            state = request.object
+            encoded = state.SerializeToString()
+            if RESOURCE_SIGNATURE_BYTES in encoded:
+                state = without_references(state)
+                encoded = state.SerializeToString()
+            if request.type == "pulumi:pulumi:Stack":
+                response = resource_pb2.RegisterResourceResponse(urn=urn)
+            elif preview and (request.custom or not request.remote):
+                with self.lock:
+                    self.echoed[urn] = state
+                response = resource_pb2.RegisterResourceResponse(urn=urn, id="", object=state)
             else:
-                response = super().RegisterResource(request)
+                _ensure_event_loop()
+                inputs = rpc.deserialize_properties(state)
+                arguments = mocks.MockResourceArgs(
+                    typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+                    resource_id=request.importId, custom=request.custom or False)
+                arguments.remote = request.remote
+                identifier, outputs = self.mocks.new_resource(arguments)
+                answer = _sync_await(rpc.serialize_properties(outputs, {}))
+                with self.lock:
+                    self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, identifier, outputs)
+                response = resource_pb2.RegisterResourceResponse(urn=urn, id=identifier, object=answer)
+                if request.remote:
+                    notice(f"component {request.type} \"{request.name}\": its children are built by its own "
+                           f"provider and were not checked; its outputs were shaped from its SDK types")
             registration = {
                 "type": request.type, "name": request.name, "urn": engine_urn(response.urn), "id": response.id,
                 "custom": request.custom, "parent": engine_urn(request.parent), "provider": engine_urn(request.provider),
                 "version": request.version,
-                "inputs": base64.b64encode(request.object.SerializeToString()).decode("ascii"),
+                "inputs": base64.b64encode(encoded).decode("ascii"),
                 "dependencies": [engine_urn(urn) for urn in request.dependencies],
                 "propertyDependencies": {key: [engine_urn(urn) for urn in value.urns]
                                          for key, value in request.propertyDependencies.items()},
@@ -152,17 +289,26 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 emit(registration)
             return response
 
+        def ReadResource(self, request):
+            if RESOURCE_SIGNATURE_BYTES in request.properties.SerializeToString():
+                request.properties.CopyFrom(without_references(request.properties))
+            return super().ReadResource(request)
+
         def Invoke(self, request):
+            if RESOURCE_SIGNATURE_BYTES in request.args.SerializeToString():
+                request.args.CopyFrom(without_references(request.args))
             if request.tok == "pulumi:pulumi:getResource":
                 urn = request.args.fields["urn"].string_value
-                if urn in self.echoed:
-                    _ensure_event_loop()  # decoding resource references needs one on this thread
-                    self.resources[urn] = mocks.MockMonitor.ResourceRegistration(
-                        urn, "", rpc.deserialize_properties(self.echoed.pop(urn)))
+                with self.lock:  # two lookups of one URN at once: one decodes, both find it
+                    state = self.echoed.pop(urn, None)
+                    if state is not None:
+                        _ensure_event_loop()
+                        self.resources[urn] = mocks.MockMonitor.ResourceRegistration(
+                            urn, "", rpc.deserialize_properties(state))
             return super().Invoke(request)
 
     pulumi.runtime.set_all_config({key: value if isinstance(value, str) else json.dumps(value)
-                                   for key, value in config.items()})
+                                   for key, value in config.items()}, options.get("secretKeys") or [])
     mocks.set_mocks(AwsMocks(), project=project, stack=stack, preview=preview, monitor=RecordingMonitor(AwsMocks()))
 
     os.chdir(program_dir)
@@ -187,18 +333,29 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             sys.modules["__main__"] = previous
 
     from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
 
     _sync_await(run_pulumi_func(program))
 
 
 def _program_error() -> str:
-    """The program's own exception: its message and the deepest frame inside the program folder."""
+    """The program's own exception: its message and the deepest frame in the program's own files.
+
+    An exception raised in an ``apply`` callback reaches here through the SDK's futures; its traceback
+    still holds the callback's frame, which is what names the program's file and line.
+    """
     kind, error, trace = sys.exc_info()
     location = ""
-    for frame in traceback.extract_tb(trace):
-        if frame.filename.startswith(os.getcwd()):
-            location = f" ({os.path.relpath(frame.filename)}:{frame.lineno})"
+    root = os.getcwd() + os.sep
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        for frame in traceback.extract_tb(error.__traceback__):
+            if frame.filename.startswith(root) and os.sep + "site-packages" + os.sep not in frame.filename:
+                location = f" ({os.path.relpath(frame.filename)}:{frame.lineno})"
+        if location:
+            break
+        error = error.__cause__ or error.__context__
+    _, error, _ = sys.exc_info()
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return f"{kind.__name__}: {message}{location}" if message else f"{kind.__name__}{location}"
 
@@ -212,7 +369,16 @@ def main() -> int:
     parser.add_argument("--phase", choices=("preview", "update"), required=True)
     parser.add_argument("--config", default="{}")
     parser.add_argument("--output-fd", type=int, required=True)
+    parser.add_argument("--options", help="a JSON file: mocks, stack references, secret config keys")
     options = parser.parse_args()
+    run_options = {}
+    if options.options:
+        with open(options.options, encoding="utf-8") as handle:
+            run_options = json.load(handle)
+        try:
+            os.unlink(options.options)  # it may hold decrypted config values
+        except OSError:
+            pass
     os.set_inheritable(options.output_fd, False)  # processes the program starts do not hold the stream open
     count = 0
     with open(options.output_fd, "w", encoding="utf-8", closefd=True) as stream:
@@ -220,14 +386,14 @@ def main() -> int:
             nonlocal count
             stream.write(json.dumps(registration) + "\n")  # dumps uses the C encoder; dump() does not
             stream.flush()
-            count += 1
+            count += "notice" not in registration
 
         # A program allocates many small, long-lived objects (resources, outputs, tasks): collecting
         # the young generation every 700 allocations costs a third of a large program's run.
         gc.set_threshold(50_000, 20, 100)
         try:
             run(options.program_dir, options.main, options.project, options.stack, options.phase,
-                json.loads(options.config), emit)
+                run_options.get("config", json.loads(options.config)), emit, run_options)
             result = {"done": count}
         except BaseException:  # the program's failure is reported, whatever it raised
             result = {"error": _program_error()}

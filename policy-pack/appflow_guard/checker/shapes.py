@@ -1,0 +1,318 @@
+"""Values shaped from the installed SDK's types: data source results, resource and component outputs.
+
+Loaded by the program runner into the program's own interpreter (which has the program's SDKs), by
+path: it imports nothing of the checker. Every field of the SDK's result or output type gets a
+value: ARNs, IDs and names derived deterministically from the resource's name or the function's
+arguments, in the forms AWS uses; lists have three elements (programs index them), maps are empty.
+"""
+
+from __future__ import annotations
+
+import base64
+import collections.abc
+import enum
+import importlib
+import os
+import re
+import typing
+from typing import Any, Optional
+
+MAX_DEPTH = 6
+LIST_LENGTH = 3
+
+# ID prefixes AWS uses, by the stem of the field or function (vpcId, getVpc, ...).
+ID_PREFIXES = {
+    "vpc": "vpc-", "subnet": "subnet-", "securitygroup": "sg-", "group": "sg-", "ami": "ami-", "image": "ami-",
+    "instance": "i-", "internetgateway": "igw-", "natgateway": "nat-", "routetable": "rtb-",
+    "networkinterface": "eni-", "allocation": "eipalloc-", "eip": "eipalloc-", "snapshot": "snap-",
+    "volume": "vol-", "launchtemplate": "lt-", "transitgateway": "tgw-", "vpcendpoint": "vpce-",
+    "networkacl": "acl-", "prefixlist": "pl-", "keypair": "key-", "dhcpoptions": "dopt-",
+    "customergateway": "cgw-", "vpngateway": "vgw-", "egressonlyinternetgateway": "eigw-",
+}
+ARN_SERVICES = {
+    "role": ("iam", "role/"), "policy": ("iam", "policy/"), "user": ("iam", "user/"), "instanceprofile":
+    ("iam", "instance-profile/"), "kmskey": ("kms", "key/"), "key": ("kms", "key/"), "topic": ("sns", ""),
+    "queue": ("sqs", ""), "bucket": ("s3", ""), "function": ("lambda", "function:"), "lambda": ("lambda", "function:"),
+    "loggroup": ("logs", "log-group:"), "certificate": ("acm", "certificate/"), "secret": ("secretsmanager", "secret:"),
+    "stream": ("kinesis", "stream/"), "table": ("dynamodb", "table/"), "cluster": ("ecs", "cluster/"),
+    "targetgroup": ("elasticloadbalancing", "targetgroup/"), "loadbalancer": ("elasticloadbalancing", "loadbalancer/app/"),
+    "statemachine": ("states", "stateMachine:"), "repository": ("ecr", "repository/"),
+}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def _unwrap(hint: Any) -> Any:
+    """T from Optional[T], Output[T], Input[T], Awaitable[T]."""
+    for _ in range(10):
+        origin = typing.get_origin(hint)
+        if origin is typing.Union:
+            members = [member for member in typing.get_args(hint) if member is not type(None)]
+            hint = members[0] if members else Any
+            continue
+        if origin is not None and getattr(origin, "__name__", "") in ("Output", "Awaitable", "Input"):
+            arguments = typing.get_args(hint)
+            hint = arguments[0] if arguments else Any
+            continue
+        return hint
+    return hint
+
+
+class Shaper:
+    """Shapes values for one program run (one region and account)."""
+
+    def __init__(self, answers, region: str, account: str) -> None:
+        self.answers = answers
+        self.region = region
+        self.account = account
+        self.partition = answers.partition_of(region)[0]
+        self._classes: dict = {}
+        self._results: dict = {}
+
+    # ---- finding the SDK's types ----
+
+    def resource_class(self, type_token: str, version: str = "") -> Optional[type]:
+        key = (type_token, version)
+        if key not in self._classes:
+            self._classes[key] = self._find_resource_class(type_token, version)
+        return self._classes[key]
+
+    @staticmethod
+    def _find_resource_class(type_token: str, version: str) -> Optional[type]:
+        from pulumi.runtime import rpc
+
+        parts = type_token.split(":")
+        if len(parts) != 3:
+            return None
+        try:
+            module = rpc.get_resource_module(parts[0], parts[1], version) or rpc.get_resource_module(parts[0], parts[1], "")
+        except Exception:  # a version string the SDK cannot parse
+            module = rpc.get_resource_module(parts[0], parts[1], "")
+        info = getattr(module, "mod_info", None)
+        if not isinstance(info, dict):
+            return None
+        class_name = info.get("classes", {}).get(type_token)
+        try:
+            return getattr(importlib.import_module(info["fqn"]), class_name) if class_name else None
+        except (ImportError, AttributeError, KeyError):
+            return None
+
+    def result_class(self, token: str) -> Optional[type]:
+        if token not in self._results:
+            self._results[token] = self._find_result_class(token)
+        return self._results[token]
+
+    @staticmethod
+    def _find_result_class(token: str) -> Optional[type]:
+        parts = token.split(":")
+        if len(parts) != 3:
+            return None
+        package, module_path, function = parts[0], parts[1].split("/")[0], parts[2]
+        base = "pulumi_" + package.replace("-", "_")
+        fqn = base if module_path in ("index", "") else f"{base}.{module_path.replace('-', '_')}"
+        try:
+            candidates = [f"{fqn}.{snake(function)}"]
+            package_module = importlib.import_module(fqn)
+        except ImportError:
+            return None
+        folder = os.path.dirname(getattr(package_module, "__file__", "") or "")
+        for name in candidates + sorted(f"{fqn}.{file[:-3]}" for file in (os.listdir(folder) if folder else [])
+                                        if file.startswith("get") and file.endswith(".py")):
+            try:
+                module = importlib.import_module(name)
+                with open(module.__file__, encoding="utf-8") as handle:
+                    source = handle.read()
+            except (ImportError, OSError):
+                continue
+            match = re.search(r"invoke\('" + re.escape(token) + r"',[^)]*?typ=(\w+)\)", source)
+            if match:
+                return getattr(module, match.group(1), None)
+        return None
+
+    @staticmethod
+    def _fields(cls: type) -> list[tuple[str, Any]]:
+        from pulumi import _types
+
+        try:
+            types = _types.output_type_types(cls) if _types.is_output_type(cls) else _types.resource_types(cls)
+        except Exception:  # an SDK class whose annotations cannot be resolved: no fields
+            return []
+        return [(name, hint) for name, hint in types.items() if not name.startswith("__")]
+
+    def input_names(self, cls: type) -> set[str]:
+        from pulumi import _types
+
+        module = importlib.import_module(cls.__module__)
+        arguments = getattr(module, cls.__name__ + "Args", None)
+        try:
+            return set(_types.input_type_py_to_pulumi_names(arguments).values()) if arguments else set()
+        except Exception:
+            return set()
+
+    # ---- values ----
+
+    def value(self, field: str, hint: Any, context: dict, depth: int = 0, index: int = 0) -> Any:
+        hint = _unwrap(hint)
+        origin = typing.get_origin(hint)
+        if depth > MAX_DEPTH:
+            return None
+        if origin in (list, collections.abc.Sequence, typing.List) or hint in (list,):
+            arguments = typing.get_args(hint)
+            element = arguments[0] if arguments else str
+            count = LIST_LENGTH if depth <= 1 else 1
+            items = [self.value(field, element, context, depth + 1, position) for position in range(count)]
+            return [item for item in items if item is not None]
+        if origin in (dict, collections.abc.Mapping, typing.Dict) or hint in (dict,):
+            return {}
+        if isinstance(hint, type):
+            if issubclass(hint, enum.Enum):
+                members = list(hint)
+                return members[0].value if members else None
+            if hint is bool:
+                return False
+            if hint is int:
+                return 443 if field.lower().endswith("port") else 1
+            if hint is float:
+                return 1.0
+            if hint is str:
+                return self.string(field, context, index)
+            from pulumi import _types
+
+            if _types.is_output_type(hint):
+                return {name: item for name, item in
+                        ((name, self.value(name, member, context, depth + 1, index)) for name, member in self._fields(hint))
+                        if item is not None}
+        return None
+
+    def string(self, field: str, context: dict, index: int = 0) -> str:
+        name, service = context["name"], context["service"]
+        tail = self.answers.digest(context["seed"], field, index, length=17)
+        lower = field.lower()
+        stem = re.sub(r"(arn|id|ids|name|names)$", "", lower) or context.get("stem", "")
+        suffix = f"-{index}" if index else ""
+        if field == "id":
+            return context["id"] + suffix
+        if lower in ("accountid", "ownerid", "account") or lower.endswith("accountid"):
+            return self.account
+        if lower == "region":
+            return self.region
+        if lower in ("availabilityzone", "availabilityzones", "names") and context.get("stem") in ("availabilityzones",):
+            zones = self.answers.zone_names(self.region)
+            return zones[index % len(zones)]
+        if lower in ("availabilityzone", "availabilityzones"):
+            zones = self.answers.zone_names(self.region)
+            return zones[index % len(zones)]
+        if lower == "arn":
+            return context["arn"] + suffix
+        if lower.endswith("arn") or lower.endswith("arns"):
+            stem = re.sub(r"arns?$", "", lower) or service
+            if stem == "execution":
+                return self.answers.arn("execute-api", self.region, self.account, context["id"], self.partition)
+            arn_service, prefix = ARN_SERVICES.get(stem, (service, f"{stem}/"))
+            region = "" if arn_service in ("iam", "s3") else self.region
+            account = "" if arn_service == "s3" else self.account
+            return self.answers.arn(arn_service, region, account, f"{prefix}{name}-{tail[:8]}", self.partition)
+        if lower in ("keyid", "kmskeyid", "targetkeyid", "uuid", "requestid"):
+            return self.answers.uuid(context["seed"], field, index)
+        if lower == "hostedzoneid" or lower == "zoneid":
+            return "Z" + tail.upper()[:13]
+        if lower.endswith("id") or lower.endswith("ids"):
+            prefix = ID_PREFIXES.get(stem, ID_PREFIXES.get(context.get("stem", ""), f"{stem or service}-"))
+            return prefix + tail
+        if lower in ("dnsname", "domainname", "hostname", "endpoint", "address", "fqdn", "apiendpoint") or \
+                lower.endswith("dnsname") or lower.endswith("domainname") or lower.endswith("endpoint"):
+            host = f"{name}-{tail[:8]}.{service}.{self.region}.amazonaws.com"
+            return f"https://{host}" if lower in ("apiendpoint", "endpoint") or lower.endswith("endpoint") and "url" in lower else host
+        if lower in ("url", "uri", "uris") or lower.endswith("url") or lower.endswith("uri") or lower.endswith("uris"):
+            return f"https://{name}-{tail[:8]}.{service}.{self.region}.amazonaws.com/{index if index else ''}".rstrip("/") + "/"
+        if lower in ("cidrblock", "cidr") or lower.endswith("cidrblock"):
+            return f"10.{index}.0.0/16"
+        if lower.endswith("ipv6cidrblock"):
+            return f"2600:1f18:{index}::/56"
+        if lower.startswith("public") and (lower.endswith("ip") or lower.endswith("ipaddress")):
+            return f"203.0.113.{10 + index}"
+        if lower.endswith("ip") or lower.endswith("ipaddress"):
+            return f"10.0.{index}.{10 + index}"
+        if lower == "authorizationtoken":
+            return base64.b64encode(f"AWS:{tail}".encode()).decode()
+        if lower == "password":
+            return tail
+        if lower in ("username", "user"):
+            return "AWS"
+        if lower in ("data", "certificatedata", "certificateauthoritydata"):
+            return base64.b64encode(b"-----BEGIN CERTIFICATE-----\nappflow-guard\n-----END CERTIFICATE-----\n").decode()
+        if lower in ("status", "state", "lifecyclestate"):
+            return "available"
+        if lower.endswith("date") or lower.endswith("time") or lower.endswith("at") or lower.endswith("timestamp"):
+            return "2026-01-01T00:00:00Z"
+        if lower == "architecture":
+            return "x86_64"
+        if lower in ("json", "policy", "document", "minifiedjson", "assumerolepolicy") or lower.endswith("policy"):
+            return '{"Version":"2012-10-17","Statement":[]}'
+        if lower in ("resourcerecordtype", "recordtype"):
+            return "CNAME"
+        if lower in ("resourcerecordname",):
+            return f"_{tail[:12]}.{name}.example.com."
+        if lower in ("resourcerecordvalue",):
+            return f"_{tail[:12]}.acm-validations.aws."
+        if lower.endswith("name") or lower.endswith("names"):
+            return context.get("physical") or f"{name}-{tail[:7]}{suffix}"
+        if lower in ("version", "latestversion"):
+            return "1"
+        return f"{name}-{tail[:8]}{suffix}"
+
+    def shape(self, cls: type, context: dict, skip: set) -> dict:
+        values = {}
+        for field, hint in self._fields(cls):
+            if field in skip:
+                continue
+            item = self.value(field, hint, context)
+            if item is not None:
+                values[field] = item
+        return values
+
+    # ---- entry points ----
+
+    def function_result(self, token: str, args: dict) -> Optional[dict]:
+        """Every field of the function's result type, arguments echoed; None if the SDK has no such function."""
+        cls = self.result_class(token)
+        if cls is None:
+            return None
+        function = token.rsplit(":", 1)[-1]
+        stem = re.sub(r"^get", "", function).lower()
+        service = token.split(":")[1].split("/")[0]
+        service = "" if service == "index" else service
+        named = next((str(args[key]) for key in ("name", "id", "arn", "bucket", "domain", "functionName",
+                                                  "repositoryName", "clusterName") if isinstance(args.get(key), str)), "")
+        name = named.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if named else stem
+        seed = self.answers.digest(token, sorted((key, repr(value)) for key, value in args.items()), length=16)
+        id_value = args.get("id") if isinstance(args.get("id"), str) else (
+            ID_PREFIXES.get(stem, "") + self.answers.digest(seed, "id", length=17) if stem in ID_PREFIXES
+            else "Z" + self.answers.digest(seed, "id", length=13).upper() if stem == "zone" else named or self.region)
+        context = {"name": name or stem, "service": service or stem, "seed": seed, "stem": stem, "id": id_value,
+                   "arn": args.get("arn") if isinstance(args.get("arn"), str) else self.answers.arn(
+                       service or stem, "" if service in ("iam", "s3") else self.region,
+                       "" if service == "s3" else self.account, f"{stem}/{name}", self.partition),
+                   "physical": named.rsplit("/", 1)[-1] if named else ""}
+        result = self.shape(cls, context, set())
+        result.update({key: value for key, value in args.items() if value is not None})
+        return result
+
+    def resource_outputs(self, type_token: str, name: str, inputs: dict, physical: str, arn: str,
+                         version: str = "", everything: bool = False) -> dict:
+        """Output properties of the type the program's inputs do not set; without ``everything``, only the
+        properties AWS computes (not the ones a program may set and left unset)."""
+        cls = self.resource_class(type_token, version)
+        if cls is None:
+            return {}
+        parts = type_token.split(":")
+        service = parts[1].split("/")[0] if len(parts) == 3 else ""
+        kind = parts[-1]
+        skip = set(inputs) | ({"id", "urn"} if not everything else {"urn"})
+        if not everything:
+            skip |= self.input_names(cls)
+        context = {"name": name, "service": service, "seed": f"{type_token}/{name}", "stem": kind.lower(),
+                   "id": physical, "arn": arn, "physical": ""}
+        return self.shape(cls, context, skip)
