@@ -66,10 +66,10 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
         physical = key_id
         outputs = {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"}
     elif type_token == "aws:kms/alias:Alias":
-        physical = inputs.get("name") or f"alias/{name}"
+        physical = inputs["name"] if isinstance(inputs.get("name"), str) else f"alias/{name}"
         outputs = {"arn": f"arn:aws:kms:{region}:{ACCOUNT}:{physical}", "targetKeyArn": inputs.get("targetKeyId")}
     elif type_token in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
-        physical = inputs.get("bucket") or f"{name}-{_digest(type_token, name)}"
+        physical = inputs["bucket"] if isinstance(inputs.get("bucket"), str) else f"{name}-{_digest(type_token, name)}"
         outputs = {"bucket": physical, "arn": f"arn:aws:s3:::{physical}",
                    "bucketDomainName": f"{physical}.s3.amazonaws.com", "region": region}
     elif type_token.startswith("aws:s3/"):
@@ -171,8 +171,19 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     resource_answers = file_mocks.get("resources") or {}
     stack_references = options.get("stackReferences") or {}
     shapes = _sibling("shapes")
-    shaper = shapes.Shaper(aws_answers, region, ACCOUNT)
+    shapers: dict = {}
+    provider_regions: dict = {}  # explicit aws providers: URN -> region
     noticed: set = set()
+
+    def region_of(provider: str) -> str:
+        """The region of the provider a resource or invoke names ("<urn>::<id>"), else the stack's."""
+        return provider_regions.get(provider.rsplit("::", 1)[0], region) if provider else region
+
+    def shaper_for(provider: str):
+        where = region_of(provider)
+        if where not in shapers:
+            shapers[where] = shapes.Shaper(aws_answers, where, ACCOUNT)
+        return shapers[where]
 
     def notice(text: str) -> None:
         with emitting:
@@ -187,9 +198,10 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
         def new_resource(self, args):
             if args.typ == STACK_REFERENCE:
                 return self.stack_reference(args)
+            shaper = shaper_for(args.provider or "")
             if args.resource_id:  # a read (Resource.get): AWS answers with the resource's state in both phases
                 physical = str(args.resource_id)
-                arn = computed_outputs(args.typ, physical, args.inputs, region)[1].get("arn", "")
+                arn = computed_outputs(args.typ, physical, args.inputs, shaper.region)[1].get("arn", "")
                 outputs = shaper.resource_outputs(args.typ, physical, args.inputs, physical, arn, everything=True)
                 return physical, {**outputs, **args.inputs, **overrides(args.typ, args.name)}
             if getattr(args, "remote", False):  # a multi-language component, built by its provider
@@ -202,7 +214,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 return "", dict(args.inputs)
             if preview:
                 return "", dict(args.inputs)
-            physical, outputs = computed_outputs(args.typ, args.name, args.inputs, region)
+            physical, outputs = computed_outputs(args.typ, args.name, args.inputs, shaper.region)
             shaped = shaper.resource_outputs(args.typ, args.name, args.inputs, physical, outputs.get("arn", ""))
             return physical, {**shaped, **args.inputs, **outputs, **overrides(args.typ, args.name)}
 
@@ -220,9 +232,9 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 answer = file_answer(invoke_answers[args.token], args.args)
                 if answer is not None:
                     return answer
-            answer = aws_answers.invoke_answer(args.token, args.args, region)
+            answer = aws_answers.invoke_answer(args.token, args.args, region_of(args.provider or ""))
             if answer is None:
-                answer = shaper.function_result(args.token, args.args)
+                answer = shaper_for(args.provider or "").function_result(args.token, args.args)
             if answer is None:
                 notice(f"data source {args.token} has no answer (not in the installed SDKs nor in --mocks); "
                        f"its result was empty")
@@ -253,6 +265,8 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             if RESOURCE_SIGNATURE_BYTES in encoded:
                 state = without_references(state)
                 encoded = state.SerializeToString()
+            if request.type == "pulumi:providers:aws" and "region" in state.fields:
+                provider_regions[urn] = state.fields["region"].string_value or region
             if request.type == "pulumi:pulumi:Stack":
                 response = resource_pb2.RegisterResourceResponse(urn=urn)
             elif preview and (request.custom or not request.remote):
@@ -261,7 +275,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 response = resource_pb2.RegisterResourceResponse(urn=urn, id="", object=state)
             else:
                 _ensure_event_loop()
-                inputs = rpc.deserialize_properties(state)
+                inputs = rpc.deserialize_properties(state, keep_unknowns=True)  # unknown stays unknown
                 arguments = mocks.MockResourceArgs(
                     typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
                     resource_id=request.importId, custom=request.custom or False)
@@ -307,6 +321,8 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                             urn, "", rpc.deserialize_properties(state))
             return super().Invoke(request)
 
+    if not preview:
+        _unknown_stack_outputs(pulumi, stack_references)
     pulumi.runtime.set_all_config({key: value if isinstance(value, str) else json.dumps(value)
                                    for key, value in config.items()}, options.get("secretKeys") or [])
     mocks.set_mocks(AwsMocks(), project=project, stack=stack, preview=preview, monitor=RecordingMonitor(AwsMocks()))
@@ -335,6 +351,35 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     from pulumi.runtime.stack import run_pulumi_func
 
     _sync_await(run_pulumi_func(program))
+
+
+def _unknown_stack_outputs(pulumi, given: dict) -> None:
+    """In update, the SDK turns an unknown output of a resource into None (a preview keeps it unknown): the
+    outputs of a stack reference the user gave no file for are made unknown where the program reads them."""
+    import asyncio
+
+    reference = pulumi.StackReference
+    original_init, original_get, original_require = reference.__init__, reference.get_output, reference.require_output
+
+    def unknown() -> "pulumi.Output":
+        loop = asyncio.get_event_loop()
+        value, known, secret = loop.create_future(), loop.create_future(), loop.create_future()
+        value.set_result(None)
+        known.set_result(False)
+        secret.set_result(False)
+        return pulumi.Output(set(), value, known, secret)
+
+    def init(self, name, stack_name=None, opts=None):
+        self._appflow_guard_name = stack_name or name
+        original_init(self, name, stack_name, opts)
+
+    def get_output(self, name):
+        return original_get(self, name) if self._appflow_guard_name in given else unknown()
+
+    def require_output(self, name):
+        return original_require(self, name) if self._appflow_guard_name in given else unknown()
+
+    reference.__init__, reference.get_output, reference.require_output = init, get_output, require_output
 
 
 def _program_error() -> str:
