@@ -55,6 +55,29 @@ def _uuid(*parts: str) -> str:
     return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:32]}"
 
 
+# ARNs whose service or resource part is not "<module>:...:<kind>/<name>".
+ARN_FORMS = {
+    "aws:sfn/stateMachine:StateMachine": ("states", "stateMachine:{}"),
+    "aws:lambda/function:Function": ("lambda", "function:{}"),
+    "aws:sns/topic:Topic": ("sns", "{}"),
+    "aws:sqs/queue:Queue": ("sqs", "{}"),
+    "aws:cloudwatch/logGroup:LogGroup": ("logs", "log-group:{}"),
+    "aws:dynamodb/table:Table": ("dynamodb", "table/{}"),
+    "aws:ecr/repository:Repository": ("ecr", "repository/{}"),
+    "aws:ecs/cluster:Cluster": ("ecs", "cluster/{}"),
+    "aws:eks/cluster:Cluster": ("eks", "cluster/{}"),
+    "aws:rds/instance:Instance": ("rds", "db:{}"),
+    "aws:lb/loadBalancer:LoadBalancer": ("elasticloadbalancing", "loadbalancer/app/{}/0123456789abcdef"),
+    "aws:lb/targetGroup:TargetGroup": ("elasticloadbalancing", "targetgroup/{}/0123456789abcdef"),
+    "aws:apigatewayv2/api:Api": ("apigateway", "/apis/{}"),
+    "aws:apigateway/restApi:RestApi": ("apigateway", "/restapis/{}"),
+    "aws:ec2/vpc:Vpc": ("ec2", "vpc/{}"),
+    "aws:ec2/subnet:Subnet": ("ec2", "subnet/{}"),
+    "aws:ec2/securityGroup:SecurityGroup": ("ec2", "security-group/{}"),
+    "aws:ec2/instance:Instance": ("ec2", "instance/{}"),
+}
+
+
 def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> tuple[str, dict]:
     """(id, outputs AWS would compute) for a created resource."""
     module = type_token.split(":")[1].split("/")[0] if type_token.count(":") == 2 else ""
@@ -88,6 +111,10 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
                    "credentialsArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:appflow!{physical}"}
     elif type_token == "aws:cloudtrail/trail:Trail":
         outputs = {"arn": f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{physical}", "homeRegion": region}
+    elif type_token in ARN_FORMS:
+        service, resource = ARN_FORMS[type_token]
+        account = "" if service in ("apigateway",) else ACCOUNT
+        outputs = {"arn": f"arn:aws:{service}:{region}:{account}:{resource.format(physical)}"}
     elif module:
         outputs = {"arn": f"arn:aws:{module}:{region}:{ACCOUNT}:{kind.lower()}/{physical}"}
     if "tags" in inputs:
@@ -207,9 +234,10 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             if getattr(args, "remote", False):  # a multi-language component, built by its provider
                 # In preview its outputs come from children not created yet: unknown (left out). In
                 # update they are shaped from its SDK types.
-                outputs = {} if preview else shaper.resource_outputs(args.typ, args.name, args.inputs, "", "",
+                given = {key: value for key, value in args.inputs.items() if value is not None}
+                outputs = {} if preview else shaper.resource_outputs(args.typ, args.name, given, "", "",
                                                                      everything=True)
-                return "", {**outputs, **args.inputs, **({} if preview else overrides(args.typ, args.name))}
+                return "", {**outputs, **given, **({} if preview else overrides(args.typ, args.name))}
             if not args.custom:  # a component of the program: its outputs are what it registers itself
                 return "", dict(args.inputs)
             if preview:
@@ -382,7 +410,7 @@ def _unknown_stack_outputs(pulumi, given: dict) -> None:
     reference.__init__, reference.get_output, reference.require_output = init, get_output, require_output
 
 
-def _program_error() -> str:
+def _program_error(program_dir: str = "") -> str:
     """The program's own exception: its message and the deepest frame in the program's own files.
 
     An exception raised in an ``apply`` callback reaches here through the SDK's futures; its traceback
@@ -390,13 +418,17 @@ def _program_error() -> str:
     """
     kind, error, trace = sys.exc_info()
     location = ""
-    root = os.getcwd() + os.sep
+    # The folder as given and as resolved: code objects keep the path the program was run by (a symlink
+    # stays a symlink), the working directory is the resolved one.
+    roots = {os.path.join(os.path.abspath(folder), "") for folder in (program_dir or os.getcwd(), os.getcwd())}
+    roots |= {os.path.join(os.path.realpath(root), "") for root in roots}
     seen = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
         for frame in traceback.extract_tb(error.__traceback__):
-            if frame.filename.startswith(root) and os.sep + "site-packages" + os.sep not in frame.filename:
-                location = f" ({os.path.relpath(frame.filename)}:{frame.lineno})"
+            root = next((root for root in roots if frame.filename.startswith(root)), None)
+            if root and os.sep + "site-packages" + os.sep not in frame.filename:
+                location = f" ({os.path.relpath(frame.filename, root)}:{frame.lineno})"
         if location:
             break
         error = error.__cause__ or error.__context__
@@ -441,7 +473,7 @@ def main() -> int:
                 run_options.get("config", json.loads(options.config)), emit, run_options)
             result = {"done": count}
         except BaseException:  # the program's failure is reported, whatever it raised
-            result = {"error": _program_error()}
+            result = {"error": _program_error(options.program_dir)}
         stream.write(json.dumps(result) + "\n")
     return 0
 

@@ -188,6 +188,9 @@ class Shaper:
 
     def string(self, field: str, context: dict, index: int = 0) -> str:
         name, service = context["name"], context["service"]
+        echoed = context.get("inputs", {}).get(field)
+        if isinstance(echoed, str) and not index:
+            return echoed  # a nested output that repeats an input (the certificate's domainName)
         tail = self.answers.digest(context["seed"], field, index, length=17)
         lower = field.lower()
         stem = re.sub(r"(arn|id|ids|name|names)$", "", lower) or context.get("stem", "")
@@ -219,7 +222,10 @@ class Shaper:
         if lower == "hostedzoneid" or lower == "zoneid":
             return "Z" + tail.upper()[:13]
         if lower.endswith("id") or lower.endswith("ids"):
-            prefix = ID_PREFIXES.get(stem, ID_PREFIXES.get(context.get("stem", ""), f"{stem or service}-"))
+            known = next((key for key in sorted(ID_PREFIXES, key=len, reverse=True) if stem.endswith(key)), None)
+            prefix = ID_PREFIXES[known] if known else ID_PREFIXES.get(context.get("stem", ""), f"{stem or service}-")
+            if known and context["id"].startswith(prefix) and not index:
+                return context["id"]  # imageId of getAmi is its id
             return prefix + tail
         if lower in ("dnsname", "domainname", "hostname", "endpoint", "address", "fqdn", "apiendpoint") or \
                 lower.endswith("dnsname") or lower.endswith("domainname") or lower.endswith("endpoint"):
@@ -284,21 +290,26 @@ class Shaper:
         stem = re.sub(r"^get", "", function).lower()
         service = token.split(":")[1].split("/")[0]
         service = "" if service == "index" else service
-        named = next((str(args[key]) for key in ("name", "id", "arn", "bucket", "domain", "functionName",
-                                                  "repositoryName", "clusterName") if isinstance(args.get(key), str)), "")
+        preferred = ["name", "id", "arn", "bucket", "domain"] + sorted(
+            key for key in args if key.endswith(("Name", "Id", "Arn")))
+        named = next((str(args[key]) for key in preferred if isinstance(args.get(key), str) and args[key]), "")
         name = named.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if named else stem
         seed = self.answers.digest(token, sorted((key, repr(value)) for key, value in args.items()), length=16)
         id_value = args.get("id") if isinstance(args.get("id"), str) else (
             ID_PREFIXES.get(stem, "") + self.answers.digest(seed, "id", length=17) if stem in ID_PREFIXES
             else "Z" + self.answers.digest(seed, "id", length=13).upper() if stem == "zone" else named or self.region)
         context = {"name": name or stem, "service": service or stem, "seed": seed, "stem": stem, "id": id_value,
-                   "arn": args.get("arn") if isinstance(args.get("arn"), str) else self.answers.arn(
-                       service or stem, "" if service in ("iam", "s3") else self.region,
-                       "" if service == "s3" else self.account, f"{stem}/{name}", self.partition),
+                   "arn": args.get("arn") if isinstance(args.get("arn"), str) else self._arn(service or stem, stem, name),
                    "physical": named.rsplit("/", 1)[-1] if named else ""}
         result = self.shape(cls, context, set())
         result.update({key: value for key, value in args.items() if value is not None})
         return result
+
+    def _arn(self, service: str, kind: str, name: str) -> str:
+        arn_service, prefix = ARN_SERVICES.get(kind, (service, f"{kind}/"))
+        region = "" if arn_service in ("iam", "s3", "route53", "cloudfront") else self.region
+        account = "" if arn_service in ("s3", "route53") else self.account
+        return self.answers.arn(arn_service, region, account, f"{prefix}{name}", self.partition)
 
     def resource_outputs(self, type_token: str, name: str, inputs: dict, physical: str, arn: str,
                          version: str = "", everything: bool = False) -> dict:
@@ -314,5 +325,7 @@ class Shaper:
         if not everything:
             skip |= self.input_names(cls)
         context = {"name": name, "service": service, "seed": f"{type_token}/{name}", "stem": kind.lower(),
-                   "id": physical, "arn": arn, "physical": ""}
+                   "id": physical or f"{kind.lower()}-{self.answers.digest(type_token, name, length=17)}",
+                   "arn": arn or self._arn(service, kind.lower(), name), "physical": "",
+                   "inputs": {key: value for key, value in inputs.items() if isinstance(value, str)}}
         return self.shape(cls, context, skip)

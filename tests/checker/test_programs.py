@@ -1,0 +1,67 @@
+"""The idiom programs of tests/programs (code as real programs write it), in both phases: exact findings.
+
+Each folder holds a Pulumi program, expected.json (the format of examples/*/expected.json) and
+checker.json: {"args": [checker flags, paths relative to the program folder], "env": {variables},
+"notes": [the report's notes, in both phases], "engine": "what the engine needs to run it (optional)"}.
+PULUMI_CONFIG_PASSPHRASE(_FILE) are removed from the environment unless checker.json sets them.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO_ROOT
+
+PROGRAMS_DIR = os.path.join(REPO_ROOT, "tests", "programs")
+PROGRAMS = sorted(name for name in os.listdir(PROGRAMS_DIR)
+                  if os.path.isfile(os.path.join(PROGRAMS_DIR, name, "Pulumi.yaml")))
+KEYS = ("policy", "resourceName", "enforcementLevel", "message")
+PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+
+
+def read(program, name):
+    with open(os.path.join(PROGRAMS_DIR, program, name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def check(program, phase, output_format="json"):
+    spec = read(program, "checker.json")
+    env = {key: value for key, value in os.environ.items() if key not in PASSPHRASE_VARIABLES}
+    env.update(spec.get("env", {}))
+    completed = subprocess.run(
+        [sys.executable, "-m", "appflow_guard.checker.cli", "check", ".", "--phase", phase, "--format", output_format,
+         *spec.get("args", [])],
+        cwd=os.path.join(PROGRAMS_DIR, program), env=env, capture_output=True, text=True, timeout=300)
+    assert completed.stderr == "", completed.stderr
+    return completed.returncode, completed.stdout
+
+
+def test_every_idiom_of_the_issue_has_a_program():
+    assert {"resource-references", "component-appflow", "explicit-provider", "data-sources",
+            "secure-config-passphrase", "secure-config-no-passphrase", "stack-reference",
+            "stack-reference-missing"} <= set(PROGRAMS)
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_program_findings_equal_expected(program, phase):
+    exit_code, stdout = check(program, phase)
+    report = json.loads(stdout)
+    want = read(program, "expected.json")[phase]
+    assert [{key: finding[key] for key in KEYS} for finding in report["findings"]] == want["findings"]
+    assert exit_code == want["exitCode"]
+    assert report.get("notes", []) == read(program, "checker.json")["notes"]
+
+
+def test_decrypted_config_secrets_never_appear_in_any_output():
+    """The passphrase stack's secrets are decrypted (the URL's user and password are found) and never shown."""
+    planted = ("etl-user", "Canary-Pw-7f3a91", "canary-jwt-5d2c")
+    for output_format in ("text", "json", "sarif"):
+        for phase in ("preview", "update"):
+            exit_code, stdout = check("secure-config-passphrase", phase, output_format)
+            assert exit_code == 1
+            assert "embeds user credentials" in stdout
+            assert [value for value in planted if value.lower() in stdout.lower()] == []
