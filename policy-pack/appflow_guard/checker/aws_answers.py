@@ -1,4 +1,9 @@
-"""What AWS answers, without an API call, to the data sources it can compute: the same answer every time.
+"""What AWS answers to the data sources it computes without an API call: the same answer every time.
+
+Computed for real: iam/getPolicyDocument (json, minifiedJson, id), getPartition, getArn,
+getServicePrincipal, getRegion(s), getCallerIdentity (account 123456789012), getAvailabilityZones
+(the region's real zone names and IDs). One lookup is answered deterministically because programs
+feed it to keys everywhere: kms/getAlias (a key ARN of the same region and account).
 
 A pure module (standard library only) so that anything can import it: the checker's program runner
 (which loads it by path into the program's own interpreter), and a stand-in AWS provider that has to
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from typing import Any, Optional
 
 ACCOUNT = "123456789012"
@@ -78,76 +84,147 @@ def zone_ids(region: str) -> list[str]:
 
 
 # ---- iam/getPolicyDocument, as the provider computes it ----
+# Behaviour re-derived from pulumi-aws's bridged provider (terraform-provider-aws's data source): a set
+# of strings is one string when it has one element, else sorted in reverse; condition values keep their
+# order; principals of one type are grouped; "&{" becomes "${"; statements of the source documents, then
+# the statement arguments, then the override documents are merged (a non-blank Sid replaces the earlier
+# statement with that Sid); the version is the highest seen; the id is the CRC-32 of the indented JSON.
 
-def _string_or_list(values: list) -> Any:
-    """The provider's encoding of a set of strings: one value as a string, several in reverse order."""
-    values = sorted({str(value) for value in values}, reverse=True)
-    return values[0] if len(values) == 1 else values
+def _variables(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_variables(item) for item in value]
+    return str(value).replace("&{", "${")
 
 
-def _principals(entries: list) -> Any:
+def _string_set(values: list) -> Any:
+    """One element: that string; several: the distinct values in reverse order."""
+    values = [str(value) for value in values]
+    if len(values) == 1:
+        return values[0]
+    return sorted(set(values), reverse=True)
+
+
+def _group_principals(entries: list[tuple[str, Any]]) -> Any:
+    """[(type, identifiers as one string or a list)] as the JSON Principal element."""
     if not entries:
         return None
-    if len(entries) == 1 and entries[0].get("type") == "*" and list(entries[0].get("identifiers") or []) == ["*"]:
+    if len(entries) == 1 and entries[0][0] == "*" and entries[0][1] in ("*", ["*"]):
         return "*"
-    grouped: dict[str, list] = {}
-    for entry in entries:
-        grouped.setdefault(str(entry.get("type")), []).extend(entry.get("identifiers") or [])
-    return {kind: _string_or_list(identifiers) for kind, identifiers in sorted(grouped.items())}
+    grouped: dict[str, Any] = {}
+    for kind, identifiers in entries:
+        existing = grouped.get(kind)
+        if isinstance(identifiers, list):
+            ordered = sorted(identifiers, reverse=True)
+            grouped[kind] = ordered if existing is None else ([existing] if isinstance(existing, str) else existing) + ordered
+        elif existing is None:
+            grouped[kind] = identifiers
+        else:
+            grouped[kind] = ([existing] if isinstance(existing, str) else existing) + [identifiers]
+    return {kind: grouped[kind] for kind in sorted(grouped)}
 
 
-def _conditions(entries: list) -> Any:
+def _group_conditions(entries: list[tuple[str, str, list]]) -> Any:
     if not entries:
         return None
     tests: dict[str, dict] = {}
-    for entry in entries:
-        variables = tests.setdefault(str(entry.get("test")), {})
-        variables.setdefault(str(entry.get("variable")), []).extend(entry.get("values") or [])
-    return {test: {variable: _string_or_list(values) for variable, values in sorted(variables.items())}
+    for test, variable, values in entries:
+        tests.setdefault(test, {}).setdefault(variable, []).extend(values)
+    return {test: {variable: values[0] if len(values) == 1 else values for variable, values in sorted(variables.items())}
             for test, variables in sorted(tests.items())}
 
 
 def _statement(entry: dict) -> dict:
     statement: dict[str, Any] = {}
     if entry.get("sid"):
-        statement["Sid"] = entry["sid"]
+        statement["Sid"] = str(entry["sid"])
     statement["Effect"] = entry.get("effect") or "Allow"
-    for key, name in (("actions", "Action"), ("notActions", "NotAction"),
-                      ("resources", "Resource"), ("notResources", "NotResource")):
+    for key, name in (("actions", "Action"), ("notActions", "NotAction")):
         if entry.get(key):
-            statement[name] = _string_or_list(entry[key])
+            statement[name] = _string_set(entry[key])
+    for key, name in (("resources", "Resource"), ("notResources", "NotResource")):
+        if entry.get(key):
+            statement[name] = _variables(_string_set(entry[key]))
     for key, name in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
-        value = _principals(entry.get(key) or [])
+        value = _group_principals([(str(principal.get("type")), _variables(_string_set(principal.get("identifiers") or [])))
+                                   for principal in entry.get(key) or [] if isinstance(principal, dict)])
         if value is not None:
             statement[name] = value
-    condition = _conditions(entry.get("conditions") or [])
+    condition = _group_conditions([(str(item.get("test")), str(item.get("variable")),
+                                    [_variables(value) for value in item.get("values") or []])
+                                   for item in entry.get("conditions") or [] if isinstance(item, dict)])
     if condition is not None:
         statement["Condition"] = condition
     return statement
 
 
-def _merge(statements: list[dict], more: list[dict]) -> list[dict]:
-    """Statements of ``more`` replace those of ``statements`` with the same non-blank Sid, else append."""
-    merged = list(statements)
-    for statement in more:
-        sid = statement.get("Sid")
-        index = next((i for i, existing in enumerate(merged) if sid and existing.get("Sid") == sid), None)
-        if index is None:
-            merged.append(statement)
-        else:
-            merged[index] = statement
-    return merged
+def _parsed_principal(value: Any) -> Any:
+    """A Principal element read from a JSON document, as it is written again."""
+    if isinstance(value, str):
+        return "*"
+    if isinstance(value, dict):
+        return _group_principals([(kind, sorted(str(item) for item in ids) if isinstance(ids, list) else str(ids))
+                                  for kind, ids in value.items()])
+    return value
 
 
-def _document_statements(text: Any) -> list[dict]:
-    try:
-        document = json.loads(text) if isinstance(text, str) else {}
-    except ValueError:
-        return []
-    statements = document.get("Statement") if isinstance(document, dict) else None
-    if isinstance(statements, dict):
-        return [statements]
-    return [statement for statement in statements or [] if isinstance(statement, dict)]
+def _parsed_statement(statement: dict) -> dict:
+    """A statement of a source or override document, in the provider's key order and encoding."""
+    out: dict[str, Any] = {}
+    for name in ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource"):
+        if statement.get(name):
+            out[name] = statement[name]
+    for name in ("Principal", "NotPrincipal"):
+        if statement.get(name):
+            out[name] = _parsed_principal(statement[name])
+    if isinstance(statement.get("Condition"), dict) and statement["Condition"]:
+        entries = []
+        for test, variables in statement["Condition"].items():
+            for variable, values in (variables or {}).items():
+                if isinstance(values, bool):
+                    values = [str(values).lower()]
+                entries.append((test, variable, [str(v) for v in values] if isinstance(values, list) else [str(values)]))
+        out["Condition"] = _group_conditions(entries)
+    return out
+
+
+class _Document:
+    def __init__(self) -> None:
+        self.version, self.id, self.statements = "", "", []
+
+    def merge(self, version: str, identifier: str, statements: list[dict]) -> None:
+        if identifier:
+            self.id = identifier
+        if version > self.version:
+            self.version = version
+        for statement in statements:
+            sid = statement.get("Sid")
+            index = next((i for i, existing in enumerate(self.statements) if sid and existing.get("Sid") == sid), None)
+            if index is None:
+                self.statements.append(statement)
+            else:
+                self.statements[index] = statement
+
+    def merge_json(self, text: Any) -> None:
+        try:
+            document = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            return
+        statements = document.get("Statement")
+        statements = [statements] if isinstance(statements, dict) else statements or []
+        self.merge(str(document.get("Version") or ""), str(document.get("Id") or ""),
+                   [_parsed_statement(statement) for statement in statements if isinstance(statement, dict)])
+
+    def as_json(self) -> dict:
+        document: dict[str, Any] = {}
+        if self.version:
+            document["Version"] = self.version
+        if self.id:
+            document["Id"] = self.id
+        if self.statements:
+            document["Statement"] = self.statements
+        return document
 
 
 def _go_json(value: Any, indent: Optional[int]) -> str:
@@ -157,19 +234,16 @@ def _go_json(value: Any, indent: Optional[int]) -> str:
 
 
 def policy_document(args: dict) -> dict:
-    statements: list[dict] = []
+    merged = _Document()
     for source in args.get("sourcePolicyDocuments") or []:
-        statements.extend(_document_statements(source))
-    statements = _merge(statements, [_statement(entry) for entry in args.get("statements") or []
-                                     if isinstance(entry, dict)])
+        merged.merge_json(source)
+    merged.merge(str(args.get("version") or "2012-10-17"), str(args.get("policyId") or ""),
+                 [_statement(entry) for entry in args.get("statements") or [] if isinstance(entry, dict)])
     for override in args.get("overridePolicyDocuments") or []:
-        statements = _merge(statements, _document_statements(override))
-    document: dict[str, Any] = {"Version": args.get("version") or "2012-10-17"}
-    if args.get("policyId"):
-        document["Id"] = args["policyId"]
-    document["Statement"] = statements
+        merged.merge_json(override)
+    document = merged.as_json()
     text = _go_json(document, 2)
-    return {**args, "json": text, "minifiedJson": _go_json(document, None), "id": str(int(digest(text), 16))}
+    return {**args, "json": text, "minifiedJson": _go_json(document, None), "id": str(zlib.crc32(text.encode()))}
 
 
 # ---- the others ----
