@@ -209,8 +209,14 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     def shaper_for(provider: str):
         where = region_of(provider)
         if where not in shapers:
-            shapers[where] = shapes.Shaper(aws_answers, where, ACCOUNT)
+            shapers[where] = shapes.Shaper(aws_answers, where, ACCOUNT, computed=computed_outputs,
+                                           register=register_child, urn_prefix=f"urn:pulumi:{stack}::{project}")
         return shapers[where]
+
+    def register_child(urn: str, identifier: str, state: dict) -> None:
+        """A child resource a multi-language component's output refers to: the SDK reads it back by URN."""
+        with monitor.lock:
+            monitor.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, identifier, state)
 
     def notice(text: str) -> None:
         with emitting:
@@ -326,7 +332,10 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                                          for key, value in request.propertyDependencies.items()},
             }
             if not preview:  # a preview's state is its inputs: its outputs echo them, unknowns and all
-                registration["outputs"] = base64.b64encode(response.object.SerializeToString()).decode("ascii")
+                outputs = response.object.SerializeToString()
+                if RESOURCE_SIGNATURE_BYTES in outputs:  # a component's outputs may hold its children
+                    outputs = without_references(response.object).SerializeToString()
+                registration["outputs"] = base64.b64encode(outputs).decode("ascii")
             with emitting:
                 emit(registration)
             return response
@@ -353,7 +362,8 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
         _unknown_stack_outputs(pulumi, stack_references)
     pulumi.runtime.set_all_config({key: value if isinstance(value, str) else json.dumps(value)
                                    for key, value in config.items()}, options.get("secretKeys") or [])
-    mocks.set_mocks(AwsMocks(), project=project, stack=stack, preview=preview, monitor=RecordingMonitor(AwsMocks()))
+    monitor = RecordingMonitor(AwsMocks())
+    mocks.set_mocks(AwsMocks(), project=project, stack=stack, preview=preview, monitor=monitor)
 
     os.chdir(program_dir)
     sys.path.insert(0, program_dir)

@@ -18,6 +18,8 @@ import typing
 from typing import Any, Optional
 
 MAX_DEPTH = 6
+# Map-valued outputs whose keys AWS fixes (appsync GraphqlApi.uris), so that programs can index them.
+MAP_KEYS = {"uris": ("GRAPHQL", "REALTIME")}
 LIST_LENGTH = 3
 
 # ID prefixes AWS uses, by the stem of the field or function (vpcId, getVpc, ...).
@@ -63,13 +65,58 @@ def _unwrap(hint: Any) -> Any:
 class Shaper:
     """Shapes values for one program run (one region and account)."""
 
-    def __init__(self, answers, region: str, account: str) -> None:
+    def __init__(self, answers, region: str, account: str, computed=None, register=None, urn_prefix: str = "") -> None:
+        """``computed(type, name, inputs, region) -> (id, outputs)`` gives a resource's ID and ARN in AWS's
+        forms; ``register(urn, id, state)`` records a resource a component's output refers to, so that the
+        program can read it back by URN; ``urn_prefix`` is "urn:pulumi:<stack>::<project>"."""
         self.answers = answers
         self.region = region
         self.account = account
         self.partition = answers.partition_of(region)[0]
+        self.computed = computed
+        self.register = register
+        self.urn_prefix = urn_prefix
         self._classes: dict = {}
         self._results: dict = {}
+        self._tokens: Optional[dict] = None
+
+    def token_of(self, cls: type) -> Optional[str]:
+        """The type token of an SDK resource class (from the SDK's registered resource modules)."""
+        if self._tokens is None:
+            from pulumi.runtime import rpc
+
+            self._tokens = {}
+            for modules in list(getattr(rpc, "_RESOURCE_MODULES", {}).values()):
+                for module in modules:
+                    info = getattr(module, "mod_info", None)
+                    if isinstance(info, dict):
+                        for token, class_name in (info.get("classes") or {}).items():
+                            self._tokens.setdefault((info.get("fqn"), class_name), token)
+        module = cls.__module__
+        for fqn in (module, module.rsplit(".", 1)[0]):
+            if (fqn, cls.__name__) in self._tokens:
+                return self._tokens[(fqn, cls.__name__)]
+        return None
+
+    def reference(self, cls: type, field: str, context: dict, depth: int, index: int) -> Optional[dict]:
+        """A component's output that is one of its child resources: a reference to a resource whose state
+        is shaped from its type and recorded (the program may read it back by URN)."""
+        token = self.token_of(cls)
+        if token is None or self.register is None or depth > 3:
+            return None
+        name = f"{context['name']}-{snake(field).replace('_', '-')}" + (f"-{index}" if index else "")
+        kind = token.rsplit(":", 1)[-1]
+        if self.computed is not None:
+            identifier, outputs = self.computed(token, name, {}, self.region)
+        else:
+            identifier, outputs = name, {}
+        if kind.lower() in ID_PREFIXES and identifier.startswith(name):
+            identifier = ID_PREFIXES[kind.lower()] + self.answers.digest(token, name, length=17)
+        state = {**self.resource_outputs(token, name, {}, identifier, outputs.get("arn", ""), everything=True,
+                                         depth=depth + 1), **outputs, "id": identifier}
+        urn = f"{self.urn_prefix}::{token}::{name}"
+        self.register(urn, identifier, state)
+        return {"4dabf18193072939515e22adb298388d": "5cf8f73096256a8f31e491e813e4eb8e", "urn": urn, "id": identifier}
 
     # ---- finding the SDK's types ----
 
@@ -165,7 +212,8 @@ class Shaper:
             items = [self.value(field, element, context, depth + 1, position) for position in range(count)]
             return [item for item in items if item is not None]
         if origin in (dict, collections.abc.Mapping, typing.Dict) or hint in (dict,):
-            return {}
+            keys = MAP_KEYS.get(field.lower(), ())
+            return {key: self.string(f"{key.lower()}Url", context) for key in keys}
         if isinstance(hint, type):
             if issubclass(hint, enum.Enum):
                 members = list(hint)
@@ -178,8 +226,10 @@ class Shaper:
                 return 1.0
             if hint is str:
                 return self.string(field, context, index)
-            from pulumi import _types
+            from pulumi import Resource, _types
 
+            if issubclass(hint, Resource):
+                return self.reference(hint, field, context, depth, index)
             if _types.is_output_type(hint):
                 return {name: item for name, item in
                         ((name, self.value(name, member, context, depth + 1, index)) for name, member in self._fields(hint))
@@ -269,12 +319,12 @@ class Shaper:
             return "1"
         return f"{name}-{tail[:8]}{suffix}"
 
-    def shape(self, cls: type, context: dict, skip: set) -> dict:
+    def shape(self, cls: type, context: dict, skip: set, depth: int = 0) -> dict:
         values = {}
         for field, hint in self._fields(cls):
             if field in skip:
                 continue
-            item = self.value(field, hint, context)
+            item = self.value(field, hint, context, depth)
             if item is not None:
                 values[field] = item
         return values
@@ -312,7 +362,7 @@ class Shaper:
         return self.answers.arn(arn_service, region, account, f"{prefix}{name}", self.partition)
 
     def resource_outputs(self, type_token: str, name: str, inputs: dict, physical: str, arn: str,
-                         version: str = "", everything: bool = False) -> dict:
+                         version: str = "", everything: bool = False, depth: int = 0) -> dict:
         """Output properties of the type the program's inputs do not set; without ``everything``, only the
         properties AWS computes (not the ones a program may set and left unset)."""
         cls = self.resource_class(type_token, version)
@@ -322,10 +372,16 @@ class Shaper:
         service = parts[1].split("/")[0] if len(parts) == 3 else ""
         kind = parts[-1]
         skip = set(inputs) | ({"id", "urn"} if not everything else {"urn"})
+        autonamed = {}
         if not everything:
-            skip |= self.input_names(cls)
-        context = {"name": name, "service": service, "seed": f"{type_token}/{name}", "stem": kind.lower(),
+            input_names = self.input_names(cls)
+            skip |= input_names
+            if "name" in input_names and "name" not in inputs:  # the provider names it, as Pulumi autonames
+                prefix = inputs.get("namePrefix") if isinstance(inputs.get("namePrefix"), str) else f"{name}-"
+                autonamed["name"] = prefix + self.answers.digest(type_token, name, "autoname", length=7)
+        context = {"name": autonamed.get("name", name), "service": service, "seed": f"{type_token}/{name}",
+                   "stem": kind.lower(),
                    "id": physical or f"{kind.lower()}-{self.answers.digest(type_token, name, length=17)}",
                    "arn": arn or self._arn(service, kind.lower(), name), "physical": "",
                    "inputs": {key: value for key, value in inputs.items() if isinstance(value, str)}}
-        return self.shape(cls, context, skip)
+        return {**self.shape(cls, context, skip, depth), **autonamed}
