@@ -100,7 +100,9 @@ def install(venv: str, wanted: list[str], log) -> str:
     """'' when the program's dependencies installed into the shared throwaway venv, else pip's last line."""
     if not wanted:
         return ""
-    completed = subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "install", "--quiet",
+    # --upgrade: each program gets the newest versions its own requirements allow, not whatever an earlier
+    # program's pins left in the shared virtualenv.
+    completed = subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "install", "--quiet", "--upgrade",
                                 "--disable-pip-version-check", *wanted], capture_output=True, text=True)
     log.write(f"$ pip install {' '.join(wanted)}\n{completed.stdout}{completed.stderr}\n")
     if completed.returncode == 0:

@@ -353,3 +353,20 @@ def test_a_data_source_nobody_can_answer_is_reported(tmp_path):
     """), "preview")
     assert notices == ["data source acme:index:getThing has no answer (not in the installed SDKs nor in --mocks); "
                        "its result was empty"]
+
+
+def test_an_apply_callback_that_returns_an_invalid_input_names_the_input_and_the_resource(tmp_path):
+    """The SDK reports it as "While processing resource ..." with no frame of the program: the message
+    gives the SDK's innermost reason and where the program declares the resource."""
+    program(tmp_path, """
+        import pulumi_aws as aws
+
+        bucket = aws.s3.BucketV2("landing", bucket="landing-bucket")
+        aws.s3.BucketPolicy(
+            "landing-policy", bucket=bucket.id, policy=bucket.bucket.apply(lambda name: name.encode()))
+    """)
+    with pytest.raises(CheckError) as raised:
+        registrations(load_project(str(tmp_path), "dev"), "preview")
+    assert str(raised.value) == (
+        "the program failed: ValueError: While processing resource: 'landing-policy', type: "
+        "'aws:s3/bucketPolicy:BucketPolicy': unexpected input of type bytes for policy in BucketPolicy (__main__.py:6)")

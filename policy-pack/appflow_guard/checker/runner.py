@@ -17,6 +17,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import traceback
@@ -443,8 +444,35 @@ def _program_error(program_dir: str = "") -> str:
             break
         error = error.__cause__ or error.__context__
     _, error, _ = sys.exc_info()
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    message = lines[0] if lines else ""
+    named = re.match(r"While processing resource: '([^']+)'", message)
+    if named:
+        # The SDK's wrapper of an invalid input (often an apply callback's result): say what was wrong
+        # (its innermost line) and where the program declares that resource.
+        if len(lines) > 1:
+            message += ": " + re.sub(r"^\w+ has risen: ", "", lines[-1])
+        if not location:
+            location = _declared_at(named.group(1), program_dir or os.getcwd())
     return f"{kind.__name__}: {message}{location}" if message else f"{kind.__name__}{location}"
+
+
+def _declared_at(name: str, program_dir: str) -> str:
+    """ " (file:line)" of the first string literal ``name`` in the program's own Python files, or ""."""
+    literal = re.compile(r"""(["'])""" + re.escape(name) + r"\1")
+    for folder, directories, files in os.walk(program_dir):
+        directories[:] = sorted(d for d in directories if not d.startswith(".") and d not in ("venv", "node_modules"))
+        for file in sorted(files):
+            if file.endswith(".py"):
+                path = os.path.join(folder, file)
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as handle:
+                        for number, text in enumerate(handle, start=1):
+                            if literal.search(text):
+                                return f" ({os.path.relpath(path, program_dir)}:{number})"
+                except OSError:
+                    continue
+    return ""
 
 
 def main() -> int:

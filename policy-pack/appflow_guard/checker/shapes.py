@@ -352,7 +352,21 @@ class Shaper:
                    "arn": args.get("arn") if isinstance(args.get("arn"), str) else self._arn(service or stem, stem, name),
                    "physical": named.rsplit("/", 1)[-1] if named else ""}
         result = self.shape(cls, context, set())
-        result.update({key: value for key, value in args.items() if value is not None})
+        fields = dict(self._fields(cls))
+        for key, value in args.items():  # arguments come back in the result, in the result's types
+            hint = _unwrap(fields.get(key)) if key in fields else None
+            if value is None or hint is None:
+                continue
+            if hint is bool and isinstance(value, str):
+                value = value.strip().lower() == "true"
+            elif hint in (int, float) and isinstance(value, str):
+                try:
+                    value = hint(value)
+                except ValueError:
+                    continue
+            elif hint is str and isinstance(value, (bool, int, float)):
+                value = str(value).lower() if isinstance(value, bool) else str(value)
+            result[key] = value
         return result
 
     def _arn(self, service: str, kind: str, name: str) -> str:
