@@ -12,6 +12,7 @@ import base64
 import collections.abc
 import enum
 import importlib
+import keyword
 import os
 import re
 import typing
@@ -158,7 +159,9 @@ class Shaper:
             return None
         package, module_path, function = parts[0], parts[1].split("/")[0], parts[2]
         base = "pulumi_" + package.replace("-", "_")
-        fqn = base if module_path in ("index", "") else f"{base}.{module_path.replace('-', '_')}"
+        module_name = module_path.replace("-", "_")
+        module_name = module_name + "_" if keyword.iskeyword(module_name) else module_name  # pulumi_aws.lambda_
+        fqn = base if module_path in ("index", "") else f"{base}.{module_name}"
         try:
             candidates = [f"{fqn}.{snake(function)}"]
             package_module = importlib.import_module(fqn)
@@ -272,8 +275,11 @@ class Shaper:
         if lower == "hostedzoneid" or lower == "zoneid":
             return "Z" + tail.upper()[:13]
         if lower.endswith("id") or lower.endswith("ids"):
-            known = next((key for key in sorted(ID_PREFIXES, key=len, reverse=True) if stem.endswith(key)), None)
-            prefix = ID_PREFIXES[known] if known else ID_PREFIXES.get(context.get("stem", ""), f"{stem or service}-")
+            owner = context.get("stem", "")
+            candidates = [form for base in (stem, owner) for form in (base, base[:-1] if base.endswith("s") else "")]
+            known = next((key for candidate in candidates for key in sorted(ID_PREFIXES, key=len, reverse=True)
+                          if candidate and candidate.endswith(key)), None)
+            prefix = ID_PREFIXES[known] if known else ID_PREFIXES.get(owner, f"{stem or service}-")
             if known and context["id"].startswith(prefix) and not index:
                 return context["id"]  # imageId of getAmi is its id
             return prefix + tail
