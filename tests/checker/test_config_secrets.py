@@ -118,3 +118,19 @@ def test_decrypted_values_never_reach_the_command_line_or_stay_on_disk(tmp_path,
     with pytest.raises(CheckError, match="incorrect passphrase"):
         monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "wrong")
         load_project(str(tmp_path), "dev")
+
+
+@pytest.mark.parametrize("header, value, message", [
+    ("encryptionsalt: v1:not base64!:v1:x:y\n", "v1:AAAA:BBBB", "encryptionsalt is malformed"),
+    (None, "v1:AAAAAAAAAAAAAAAA:garbage", "the secure value of secrets:displayName does not decrypt"),
+    (None, "not-a-cipher", "the secure value of secrets:displayName does not decrypt"),
+])
+def test_broken_secure_config_is_one_line_naming_the_problem(tmp_path, monkeypatch, header, value, message):
+    stack(tmp_path, header)
+    text = (tmp_path / "Pulumi.dev.yaml").read_text()
+    first = text.index("secure: ") + len("secure: ")
+    (tmp_path / "Pulumi.dev.yaml").write_text(text[:first] + value + text[text.index("\n", first):])
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", PASSPHRASE)
+    with pytest.raises(CheckError) as raised:
+        load_project(str(tmp_path), "dev")
+    assert str(raised.value) == f"{tmp_path}/Pulumi.dev.yaml: {message}"
