@@ -109,7 +109,8 @@ def install(venv: str, wanted: list[str], log) -> str:
         return ""
     lines = [line for line in completed.stderr.splitlines() if line.strip().startswith("ERROR")] or \
         completed.stderr.strip().splitlines() or ["pip failed"]
-    return lines[-1].strip()
+    conflict = [line for line in lines if "Cannot install" in line or "conflicting dependencies" in line]
+    return (conflict or lines)[-1].strip()
 
 
 def check(program: str, phase: str) -> tuple[int, str, float]:
