@@ -311,9 +311,14 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             else:
                 _ensure_event_loop()
                 inputs = rpc.deserialize_properties(state, keep_unknowns=True)  # unknown stays unknown
-                arguments = mocks.MockResourceArgs(
-                    typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
-                    resource_id=request.importId, custom=request.custom or False)
+                try:
+                    arguments = mocks.MockResourceArgs(
+                        typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+                        resource_id=request.importId, custom=request.custom or False)
+                except TypeError:  # an older SDK in the program's virtualenv: no "custom" argument
+                    arguments = mocks.MockResourceArgs(typ=request.type, name=request.name, inputs=inputs,
+                                                       provider=request.provider, resource_id=request.importId)
+                    arguments.custom = request.custom or False
                 arguments.remote = request.remote
                 identifier, outputs = self.mocks.new_resource(arguments)
                 answer = _sync_await(rpc.serialize_properties(outputs, {}))
