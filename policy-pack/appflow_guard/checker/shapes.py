@@ -254,9 +254,6 @@ class Shaper:
             return self.account
         if lower == "region":
             return self.region
-        if lower in ("availabilityzone", "availabilityzones", "names") and context.get("stem") in ("availabilityzones",):
-            zones = self.answers.zone_names(self.region)
-            return zones[index % len(zones)]
         if lower in ("availabilityzone", "availabilityzones"):
             zones = self.answers.zone_names(self.region)
             return zones[index % len(zones)]
