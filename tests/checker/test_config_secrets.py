@@ -83,12 +83,16 @@ def test_without_a_passphrase_each_secure_value_is_an_unknown_secret_and_counted
                                "PULUMI_CONFIG_PASSPHRASE_FILE is not set) and checked as unknown secrets",)
 
 
-def test_another_secrets_provider_is_named_and_its_values_unknown(tmp_path, monkeypatch):
-    stack(tmp_path, "secretsprovider: awskms://alias/pulumi?region=us-east-1\nencryptedkey: AQIDBAU=\n")
+@pytest.mark.parametrize("header, reason", [
+    ("secretsprovider: awskms://alias/pulumi?region=us-east-1\nencryptedkey: AQIDBAU=\n",
+     "the stack's secrets provider is awskms"),
+    ("", "the stack has no encryptionsalt: its secrets provider is Pulumi Cloud's"),
+])
+def test_another_secrets_provider_is_named_and_its_values_unknown(tmp_path, monkeypatch, header, reason):
+    stack(tmp_path, header)
     project, inputs = topic_inputs(tmp_path, {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}, monkeypatch)
     assert inputs["displayName"] == secret(UNKNOWN_SENTINEL)
-    assert project.notices == ("2 secure config values were not decrypted (the stack's secrets provider is awskms) "
-                               "and checked as unknown secrets",)
+    assert project.notices == (f"2 secure config values were not decrypted ({reason}) and checked as unknown secrets",)
 
 
 def test_a_wrong_passphrase_is_one_line_exit_2_and_shows_nothing_decrypted(tmp_path):

@@ -79,7 +79,8 @@ class StackSecrets:
             return self._key
         if self.provider != "passphrase" or not isinstance(self.salt, str):
             self._reason = (f"the stack's secrets provider is {self.provider.split('://')[0]}"
-                            if self.provider != "passphrase" else "the stack has no encryptionsalt")
+                            if self.provider != "passphrase" else
+                            "the stack has no encryptionsalt: its secrets provider is Pulumi Cloud's")
             return None
         phrase = passphrase()
         if phrase is None:
