@@ -284,6 +284,21 @@ SDK = """
         def nat_gateway_count(self) -> pulumi.Output[int]:
             return pulumi.get(self, "nat_gateway_count")
 
+        @pulumi.output_type
+        class EndpointResult(dict):
+            def __init__(__self__, endpoint_url=None):
+                pulumi.set(__self__, "endpoint_url", endpoint_url)
+
+            @property
+            @pulumi.getter(name="endpointUrl")
+            def endpoint_url(self) -> str:
+                return pulumi.get(self, "endpoint_url")
+
+        def endpoint(self, service):
+            result = pulumi.runtime.call('acme:network:Vpc/endpoint', {"__self__": self, "service": service},
+                                         res=self, typ=Vpc.EndpointResult)
+            return result.apply(lambda value: value.endpoint_url)
+
 
     class Module(ResourceModule):
         mod_info = {"fqn": "acme_network", "classes": {"acme:network:Vpc": "Vpc"}}
@@ -305,7 +320,7 @@ COMPONENT = """
     from acme_network import Vpc
 
     vpc = Vpc("network", cidr_block="10.1.0.0/16")
-    pulumi.Output.all(vpc.vpc_id, vpc.private_subnet_ids, vpc.nat_gateway_count).apply(
+    pulumi.Output.all(vpc.vpc_id, vpc.private_subnet_ids, vpc.nat_gateway_count, vpc.endpoint("s3")).apply(
         lambda values: open("vpc.json", "w").write(json.dumps(values)))
 """
 
@@ -314,7 +329,8 @@ def test_a_multi_language_component_gets_shaped_outputs_and_is_reported_unchecke
     project = program(tmp_path, COMPONENT)
     (tmp_path / "acme_network.py").write_text(textwrap.dedent(SDK))
     found, notices = registrations(project, "update")
-    vpc_id, subnets, count = json.loads((tmp_path / "vpc.json").read_text())
+    vpc_id, subnets, count, endpoint = json.loads((tmp_path / "vpc.json").read_text())
+    assert endpoint.startswith("https://") and endpoint.endswith(".amazonaws.com/")  # a method, answered by type
     assert vpc_id.startswith("vpc-") and len(subnets) == 3 and all(s.startswith("subnet-") for s in subnets)
     assert count == 1
     expected = ['component acme:network:Vpc "network": its children are built by its own provider and were not '

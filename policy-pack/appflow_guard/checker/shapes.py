@@ -15,6 +15,7 @@ import importlib
 import keyword
 import os
 import re
+import sys
 import typing
 from typing import Any, Optional
 
@@ -152,11 +153,23 @@ class Shaper:
             self._results[token] = self._find_result_class(token)
         return self._results[token]
 
-    @staticmethod
-    def _find_result_class(token: str) -> Optional[type]:
+    def _find_result_class(self, token: str) -> Optional[type]:
         parts = token.split(":")
         if len(parts) != 3:
             return None
+        if "/" in parts[2]:  # a resource method ("pkg:mod:Type/method"): its result type is in the class's module
+            resource = self.resource_class(token.rsplit("/", 1)[0])
+            module = sys.modules.get(resource.__module__) if resource is not None else None
+            try:
+                with open(module.__file__, encoding="utf-8") as handle:
+                    source = handle.read()
+            except (AttributeError, OSError, TypeError):
+                return None
+            match = re.search(r"call\('" + re.escape(token) + r"',[^)]*?typ=([\w.]+)\)", source)
+            found = module
+            for part in match.group(1).split(".") if match else []:
+                found = getattr(found, part, None)
+            return found if match and isinstance(found, type) else None
         package, module_path, function = parts[0], parts[1].split("/")[0], parts[2]
         base = "pulumi_" + package.replace("-", "_")
         module_name = module_path.replace("-", "_")
@@ -339,7 +352,7 @@ class Shaper:
         cls = self.result_class(token)
         if cls is None:
             return None
-        function = token.rsplit(":", 1)[-1]
+        function = token.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
         stem = re.sub(r"^get", "", function).lower()
         service = token.split(":")[1].split("/")[0]
         service = "" if service == "index" else service
