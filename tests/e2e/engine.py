@@ -166,6 +166,12 @@ class EngineWorkspace:
                 run.events = [json.loads(line) for line in handle if line.strip()]
         return run
 
+    def analyze(self, state_file: str, cwd: str, pack: str = REPO_ROOT) -> EngineRun:
+        """`pulumi policy analyze` on an exported state; its --json output is the event stream."""
+        run = self.run(["policy", "analyze", "--file", state_file, "--policy-pack", pack, "--json"], cwd)
+        run.events = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+        return run
+
     def init_stack(self, program: str, stack: str = "dev", config: Optional[dict] = None) -> None:
         done = self.run(["stack", "init", stack], program)
         if done.exit_code != 0:
