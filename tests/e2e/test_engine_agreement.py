@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
-from engine import REPO_ROOT, EngineWorkspace, build_engine, checker, policy_findings
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pulumi_engine import REPO_ROOT, EngineWorkspace, build_engine, checker, policy_findings  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -139,9 +142,6 @@ def test_invalid_policy_config_is_refused_by_both_naming_the_same_policy_and_key
     engine_text = run.stdout + run.stderr
     assert "aws-appflow-flow-missing-tags" in engine_text and "requiredTags" in engine_text, engine_text
 
-    import subprocess
-    import sys
-
     completed = subprocess.run([sys.executable, "-m", "appflow_guard.checker.cli", "check", program,
                                 "--config", str(config)], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 2
@@ -163,9 +163,6 @@ def test_audit_of_exported_state_equals_pulumi_policy_analyze(workspace, descrip
 
     analyzed = workspace.analyze(str(state), project)
     engine = sorted(finding.key() for finding in policy_findings(analyzed, descriptions))
-
-    import subprocess
-    import sys
 
     completed = subprocess.run([sys.executable, "-m", "appflow_guard.checker.cli", "audit", str(state),
                                 "--format", "json"], capture_output=True, text=True, timeout=300)

@@ -14,7 +14,8 @@ import pytest
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc
 
-from engine import REPO_ROOT, STANDIN_BIN, VENV_PYTHON, EngineWorkspace, build_engine
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pulumi_engine import REPO_ROOT, STANDIN_BIN, VENV_PYTHON, EngineWorkspace, build_engine  # noqa: E402
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "e2e", "standins"))
 import language_host  # noqa: E402
