@@ -152,12 +152,16 @@ class EngineWorkspace:
             shutil.copytree(shared, os.path.join(parent, "shared"), ignore=shutil.ignore_patterns("__pycache__"))
         return target
 
-    def run(self, args: list[str], cwd: str, events: bool = False, timeout: float = 300) -> EngineRun:
+    def run(self, args: list[str], cwd: str, events: bool = False, timeout: float = 300,
+            offline: bool = False) -> EngineRun:
+        """``pulumi <args>``; ``offline`` runs it in a network namespace with only loopback up."""
         command = [self.pulumi, *args, "--non-interactive"]
         log = None
         if events:
             log = os.path.join(self.root, f"events-{len(os.listdir(self.root))}.jsonl")
             command += ["--event-log", log]
+        if offline:
+            command = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *command]
         completed = subprocess.run(command, cwd=cwd, env=self.env, capture_output=True, text=True, timeout=timeout,
                                    stdin=subprocess.DEVNULL)
         run = EngineRun(command, completed.returncode, completed.stdout, completed.stderr)

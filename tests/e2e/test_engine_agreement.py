@@ -119,6 +119,18 @@ def test_up_findings_and_remediations_agree(workspace, descriptions, program):
     assert engine == checker_findings(report)
 
 
+def test_the_engine_suite_needs_no_network(workspace, descriptions):
+    """With no network interface but loopback, the engine gives the same findings as anywhere."""
+    program = os.path.join(REPO_ROOT, "examples", "aws-managed-keys")
+    project = workspace.project(program)
+    workspace.init_stack(project)
+    run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project, events=True, offline=True)
+    assert engine_errors(run) == [], run.stdout + run.stderr
+    assert run.exit_code == 1
+    assert sorted((f.policy, f.resourceName) for f in policy_findings(run, descriptions)) == sorted(
+        (f["policy"], f["resourceName"]) for f in expected(program)["preview"]["findings"])
+
+
 def test_remediation_example_is_deployed_with_the_remediated_values(workspace):
     program = os.path.join(REPO_ROOT, "examples", "remediation")
     project, _ = engine_preview(workspace, program)
