@@ -41,12 +41,16 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _emit(report: Report, options, program_files: list[str], base_dir: str) -> int:
-    from .output import render_json, render_sarif, render_text
+    from .output import render_html, render_json, render_markdown, render_sarif, render_text
 
     if options.format == "json":
         text = render_json(report)
     elif options.format == "sarif":
         text = render_sarif(report, program_files, base_dir)
+    elif options.format == "markdown":
+        text = render_markdown(report)
+    elif options.format == "html":
+        text = render_html(report)
     else:
         colour = not options.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         text = render_text(report, colour=colour)
@@ -57,7 +61,9 @@ def _emit(report: Report, options, program_files: list[str], base_dir: str) -> i
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this repository's pack)")
     parser.add_argument("--config", metavar="FILE", help="policy config JSON, as for `pulumi policy enable --config`")
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "markdown", "html"), default="text",
+                        help="markdown: for a pull request comment or $GITHUB_STEP_SUMMARY; html: one self-contained "
+                             "page with a heat map of findings per policy and resource")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                         help="give up on a program or pack that does not answer (default 120)")
