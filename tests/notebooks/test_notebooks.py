@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import papermill
 import pytest
@@ -310,6 +311,25 @@ def test_guide_cells_hold_what_a_reader_writes(name):
         assert [module for module in imported if module.startswith(plumbing)] == [], source
         assert "sys.path" not in source and "check_program" not in source, source
         assert not [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)], source
+
+
+def _cells(notebook) -> list[tuple[str, str, list]]:
+    return [(cell.cell_type, cell.source, cell.metadata.get("tags", [])) for cell in notebook.cells]
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_the_text_form_of_each_guide_has_the_same_cells(name):
+    """notebooks/NAME.py (jupytext percent, what reviews read) and NAME.ipynb (what papermill runs) are paired."""
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    assert notebook.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    text = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
+    assert "\n# %% tags=[\"parameters\"]\n" in text
+    assert _cells(jupytext.reads(text, fmt="py:percent")) == _cells(notebook), (
+        f"notebooks/{name}.py and .ipynb differ: edit the .py, then run `make guides-sync`")
+
+
+def test_every_text_form_has_its_notebook():
+    assert sorted(path.stem for path in NOTEBOOKS.glob("*.py")) == GUIDES
 
 
 def test_readme_lists_every_guide_and_how_to_run_one_on_your_program():
