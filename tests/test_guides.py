@@ -1,5 +1,6 @@
 """appflow_guard.guides, the helpers every guide in notebooks/ shares (the guides run in tests/notebooks)."""
 
+import base64
 import json
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from conftest import REPO_ROOT
 ROTATION = "aws-appflow-kms-key-enable-rotation"
 PRIVATE = "aws-appflow-connectorprofile-enforce-private-connection"
 TLS = "aws-appflow-s3-bucket-enforce-tls-only"
+LEFT_CELL, LEFT_HEADER = '<td style="text-align: left">', '<th style="text-align: left">'
 
 
 def report(*findings):
@@ -53,7 +55,8 @@ def test_the_table_lists_the_topic_and_counts_the_rest():
         "<td>enableKeyRotation is not true.</td></tr>"
         f"<tr><td>advisory</td><td><code>{PRIVATE}</code></td><td><code>salesforce</code></td>"
         "<td>connectionMode is Public for a &lt;Salesforce&gt; connection.</td></tr></tbody></table>"
-        f"<p>Not listed, covered by other guides: {TLS} (1)</p>")
+        f"<p>Not listed, covered by other guides: {TLS} (1)</p>"
+    ).replace("<td>", LEFT_CELL).replace("<th>", LEFT_HEADER)
 
 
 def test_a_clean_report_says_so_in_one_line():
@@ -130,6 +133,8 @@ def test_the_heat_map_is_a_png_with_alt_text_and_the_cells_it_drew():
     data, metadata = chart._repr_png_()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
     assert metadata == {"alt": chart.alt} and str(chart) == chart.alt
+    assert chart._repr_html_() == (f'<img src="data:image/png;base64,{base64.b64encode(data).decode()}" '
+                                   f'alt="{chart.alt}">')
     assert chart.as_dict() == {
         "panels": ["before: 3 finding(s), blocked", "after: 0 finding(s), not blocked"],
         "policies": [PRIVATE, ROTATION, TLS], "resources": ["appflow-key", "salesforce", "landing"],

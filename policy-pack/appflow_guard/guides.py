@@ -13,6 +13,7 @@ matplotlib is imported only when a guide draws its heat map.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import shutil
@@ -96,11 +97,13 @@ class FindingsTable:
 
     @property
     def html(self) -> str:
-        rows = "".join(f"<tr><td>{escape(f.enforcementLevel)}</td><td><code>{escape(f.policy)}</code></td>"
-                       f"<td><code>{escape(f.resourceName)}</code></td><td>{escape(f.message)}</td></tr>"
+        # Jupyter's stylesheet right-aligns table cells; messages read better from the left.
+        cell, header = '<td style="text-align: left">', '<th style="text-align: left">'
+        rows = "".join(f"<tr>{cell}{escape(f.enforcementLevel)}</td>{cell}<code>{escape(f.policy)}</code></td>"
+                       f"{cell}<code>{escape(f.resourceName)}</code></td>{cell}{escape(f.message)}</td></tr>"
                        for f in self.shown)
-        table = ("<table><thead><tr><th>level</th><th>policy</th><th>resource</th><th>message</th></tr></thead>"
-                 f"<tbody>{rows}</tbody></table>") if self.shown else ""
+        headers = "".join(f"{header}{name}</th>" for name in ("level", "policy", "resource", "message"))
+        table = f"<table><thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table>" if self.shown else ""
         others = f"<p>{escape(self._others_line())}</p>" if self.others else ""
         return f"<p><strong>{escape(self.headline)}</strong></p>{table}{others}"
 
@@ -110,7 +113,7 @@ class FindingsTable:
 
 class HeatMap:
     """The findings per policy (rows) and resource (columns) of one or more reports, drawn with
-    matplotlib as a PNG with alt text; shown as the picture in Jupyter."""
+    matplotlib as a PNG with alt text; shown as the picture in Jupyter, as its alt text elsewhere."""
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
@@ -172,6 +175,13 @@ class HeatMap:
 
     def _repr_png_(self):
         return self.png, {"alt": self.alt}
+
+    def _repr_html_(self) -> str:
+        """The PNG with its alt text as an attribute (nbconvert's HTML ignores the PNG's alt metadata)."""
+        return f'<img src="data:image/png;base64,{base64.b64encode(self.png).decode()}" alt="{escape(self.alt)}">'
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(self.alt)
 
     def __str__(self) -> str:
         return self.alt

@@ -123,6 +123,7 @@ def test_06_rollout_default(run_guide):
     assert chart["cells"][chart["panels"][0]][f"{IAM} | appflow-operator"] == 4
     assert chart["png_bytes"] > 1000 and len(_png_outputs(notebook)) == 1
     assert _png_outputs(notebook)[0]["metadata"]["image/png"]["alt"] == chart["alt"]
+    assert _png_outputs(notebook)[0]["data"]["text/html"].endswith(f'alt="{chart["alt"]}">')  # what nbconvert shows
     assert chart["alt"].startswith("Heat map of findings per policy (rows) and resource (columns): before: 10 "
                                    f"finding(s), blocked ({IAM} on appflow-operator: 4 mandatory; ")
     assert chart["alt"].endswith("on landing: 1 mandatory); after the fixes: 0 finding(s), not blocked")
@@ -190,7 +191,7 @@ def test_03_transit_default(run_guide, tmp_path):
     table = _html_tables(notebook)[0]
     assert table.startswith("<p><strong>5 finding(s): 1 advisory, 4 mandatory. The preview would be BLOCKED."
                             "</strong></p><table>")
-    assert table.count("<tr>") == 1 + 5 and "<td><code>aws-appflow-provider-enforce-tls</code></td>" in table
+    assert table.count("<tr>") == 1 + 5 and '<td style="text-align: left"><code>aws-appflow-provider-enforce-tls</code></td>' in table
     _assert_no_planted_secret((tmp_path / "03-connections-in-transit.results.json").read_text(), notebook)
     assert results["after"]["findings"] == []
 
