@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test fuzz demo readme-table notebooks guides-sync bench clean
+.PHONY: install test fuzz demo readme-table notebooks bench clean
 
 install: $(STAMP)
 
@@ -46,6 +46,7 @@ notebooks: $(STAMP)
 
 # After editing a guide's text form (notebooks/NAME.py, jupytext percent), or the notebook in Jupyter:
 # brings the other file of each pair up to date (the newer one wins).
+.PHONY: guides-sync
 guides-sync: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*.py
 
