@@ -23,7 +23,7 @@ from google.protobuf import json_format
 
 import aws_schema
 from appflow_guard.checker.api import check_program
-from appflow_guard.checker.output import render_json, render_sarif, render_text
+from appflow_guard.checker.output import render_html, render_json, render_markdown, render_sarif, render_text
 from appflow_guard.checker.project import load_project, run_program
 from appflow_guard.checker.protocol import SECRET_SIGNATURE, SECRET_SIGNATURE_KEY
 from conftest import REPO_ROOT
@@ -197,6 +197,7 @@ def test_no_canary_in_any_output_and_findings_name_the_field(program, phase):
     outputs = {
         "text": render_text(report), "text (colour)": render_text(report, colour=True),
         "json": render_json(report), "sarif": render_sarif(report, report.program_files, str(directory)),
+        "markdown": render_markdown(report), "html": render_html(report),
     }
     for name, text in outputs.items():
         lowered = text.lower()
