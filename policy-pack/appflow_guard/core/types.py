@@ -40,6 +40,7 @@ AWS_PROVIDER = "pulumi:providers:aws"
 
 NATIVE_FLOW = "aws-native:appflow:Flow"
 NATIVE_CONNECTOR_PROFILE = "aws-native:appflow:ConnectorProfile"
+NATIVE_CONNECTOR = "aws-native:appflow:Connector"  # a custom connector's registration: label and description
 NATIVE_KMS_KEY = "aws-native:kms:Key"          # keyPolicy inline (an object); no KeyPolicy resource
 NATIVE_KMS_ALIAS = "aws-native:kms:Alias"
 NATIVE_S3_BUCKET = "aws-native:s3:Bucket"      # bucketEncryption inline; no separate encryption resource
@@ -61,6 +62,7 @@ FLOW_TYPES = frozenset({FLOW, NATIVE_FLOW})
 CONNECTOR_PROFILE_TYPES = frozenset({CONNECTOR_PROFILE, NATIVE_CONNECTOR_PROFILE})
 APPFLOW_TYPES = FLOW_TYPES | CONNECTOR_PROFILE_TYPES
 AWS_APPFLOW_TYPES = frozenset({FLOW, CONNECTOR_PROFILE})
+APPFLOW_NAMED_TYPES = APPFLOW_TYPES | {NATIVE_CONNECTOR}  # AppFlow resources whose names and tags are read
 
 KMS_KEY_TYPES = frozenset({KMS_KEY, NATIVE_KMS_KEY})
 KMS_ALIAS_TYPES = frozenset({KMS_ALIAS, NATIVE_KMS_ALIAS})

@@ -55,3 +55,11 @@ def test_unknown_tags_and_unrelated_native_resources_are_silent():
     assert run_stack_policy(POLICY, specs) == []
     specs.append(Spec("aws-native:s3:Bucket", "logs", {"tags": [{"key": "owner", "value": "jane.doe@example.com"}]}))
     assert run_stack_policy(POLICY, specs) == []
+
+
+def test_native_custom_connector_label_and_description_are_read():
+    connector = Spec("aws-native:appflow:Connector", "crm", {
+        "connectorLabel": "crm", "connectorProvisioningType": "LAMBDA",
+        "description": "Owner jane.doe@example.com", "connectorProvisioningConfig": {"lambda": {"lambdaArn": "x"}}})
+    assert messages(run_stack_policy(POLICY, native_stack() + [connector])) == [
+        (f"The description contains an email address (j***@example.com){TAIL}", connector.urn)]
