@@ -34,7 +34,7 @@ def entries() -> list[dict]:
             "remediationSteps": policy.remediation_steps,
             "url": policy.url,
             "config": {key: value.get("description", "") for key, value in properties.items()},
-            "reads": sorted(module.READS),
+            "reads": sorted(getattr(module, "READS", ())),
         })
     return result
 
