@@ -60,15 +60,23 @@ def is_url_field(name: str) -> bool:
     return name.lower().endswith(("url", "uri"))
 
 
-def build_profiles(canaries: Canaries):
-    """(connector python name, connector_profile_config in program form, planted leaves, URL fields)."""
+def build_profiles(canaries: Canaries, credentials_root=aws_schema.CREDENTIALS_ROOT,
+                   properties_root=aws_schema.PROPERTIES_ROOT):
+    """(connector python name, connector_profile_config in program form, planted leaves, URL fields).
+
+    The roots are pulumi-aws's ConnectorProfile credentials and properties classes by default;
+    test_native_canaries.py passes pulumi-aws-native's.
+    """
     profiles = []
-    properties = aws_schema.property_connectors()
-    for connector, (python_connector, leaves) in sorted(aws_schema.credential_fields().items()):
+    properties = aws_schema.property_connectors(properties_root)
+    for connector, (python_connector, leaves) in sorted(aws_schema.credential_fields(credentials_root).items()):
         credentials: dict = {}
         planted = []
         for path, python_path, shape in leaves:
             where = f"{connector}.credentials.{'.'.join(path)}"
+            if shape.kind == "enum":  # aws-native's grant and authentication types: the SDK accepts its values only
+                _set(credentials, python_path, aws_schema.enum_values(shape)[0])
+                continue
             if shape.kind == "map":
                 value = {"secret": canaries.new(where + "[secret]"), "token": canaries.new(where + "[token]")}
             elif is_url_field(path[-1]):
@@ -80,7 +88,8 @@ def build_profiles(canaries: Canaries):
         url_fields = [f"connectorProfileConfig.connectorProfileCredentials.{connector}.{'.'.join(path)}"
                       for path, _, shape in leaves if shape.kind == "string" and is_url_field(path[-1])]
         props: dict = {}
-        for path, python_path, shape in aws_schema.leaves(properties[connector][1]):
+        property_leaves = aws_schema.leaves(properties[connector][1]) if connector in properties else []
+        for path, python_path, shape in property_leaves:
             where = f"{connector}.properties.{'.'.join(path)}"
             field = f"connectorProfileConfig.connectorProfileProperties.{connector}.{'.'.join(path)}"
             if shape.kind == "map":
@@ -92,6 +101,8 @@ def build_profiles(canaries: Canaries):
             elif shape.kind == "string" and is_url_field(path[-1]):
                 value = canaries.url(where)
                 url_fields.append(field)
+            elif shape.kind == "enum":
+                value = aws_schema.enum_values(shape)[0]
             elif shape.kind == "bool":
                 value = True
             elif shape.kind == "number":
