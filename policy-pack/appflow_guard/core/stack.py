@@ -244,7 +244,8 @@ class StackView:
         return rules
 
     def appflow_keys(self) -> dict:
-        """Keys in this stack that protect AppFlow data, each with the places that use it."""
+        """Keys in this stack that protect AppFlow data, each with the places that use it, sorted (the
+        engine's resource order is the order steps finished, which varies between runs)."""
         users: dict = {}
 
         def note(link: KeyLink, where: str) -> None:
@@ -265,4 +266,4 @@ class StackView:
                     note(self.resolve_key(rule["holder"], rule["prop"], value), f"{bucket.name} default encryption")
         for secret in self.appflow_secrets():
             note(self.resolve_key(secret, "kmsKeyId", self.props(secret).get("kmsKeyId")), f"{secret.name}.kmsKeyId")
-        return users
+        return {key: sorted(places) for key, places in users.items()}

@@ -6,7 +6,7 @@ from appflow_guard.policies.kms.key_enable_rotation import POLICY
 from harness import UNKNOWN, Spec, find, run_stack_policy, urn
 from native_stacks import KEY, mixed_stack, native_stack
 
-USERS = "(landing default encryption, salesforce-client.kmsKeyId, salesforce.kmsArn, accounts-to-s3.kmsArn)"
+USERS = "(accounts-to-s3.kmsArn, landing default encryption, salesforce-client.kmsKeyId, salesforce.kmsArn)"
 
 
 def key_stack(phase="preview", **changes):
