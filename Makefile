@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test fuzz demo readme-table notebooks bench corpus clean
+.PHONY: install cli test fuzz demo readme-table notebooks bench corpus clean
 
 install: $(STAMP)
 
@@ -14,7 +14,13 @@ $(STAMP): pyproject.toml requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt -e ".[dev]"
 	touch $(STAMP)
 
-test: $(STAMP)
+# The real Pulumi engine (pkg/v3 at the version tools/pulumi-engine/go.mod pins), built once from the
+# Go module proxy into .cache/pulumi-engine/ (about 8.5 minutes cold, seconds afterwards).
+cli:
+	@scripts/build-engine >/dev/null
+
+# Everything, the engine agreement suite (marker e2e) included.
+test: $(STAMP) cli
 	$(PY) -m pytest -n 2
 
 # The hardening property tests with the long profile (>= 100,000 cases); prints cases, failures, time.
@@ -33,15 +39,22 @@ demo: $(STAMP)
 readme-table: $(STAMP)
 	$(PY) -m appflow_guard.catalog --write README.md
 
-# Executes every guide in notebooks/ into build/notebooks/ and renders an HTML copy of each there.
+# Executes every guide in notebooks/ into build/notebooks/ and renders an HTML copy of each there
+# (with this checkout's appflow_guard, whichever is installed).
 notebooks: $(STAMP)
 	@mkdir -p build/notebooks
 	@for notebook in notebooks/*.ipynb; do \
 	  echo "== $$notebook"; \
-	  $(VENV)/bin/papermill --cwd notebooks --kernel python3 --no-progress-bar \
+	  PYTHONPATH="$(CURDIR)/policy-pack$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/papermill --cwd notebooks --kernel python3 --no-progress-bar \
 	    "$$notebook" "build/notebooks/$$(basename $$notebook)" || exit 1; \
 	done
 	$(VENV)/bin/jupyter nbconvert --to html --output-dir build/notebooks build/notebooks/*.ipynb
+
+# After editing a guide's text form (notebooks/NAME.py, jupytext percent), or the notebook in Jupyter:
+# brings the other file of each pair up to date (the newer one wins).
+.PHONY: guides-sync
+guides-sync: $(STAMP)
+	$(VENV)/bin/jupytext --sync notebooks/*.py
 
 # Start-up, throughput, memory, the control pack, checker vs checkov, notebooks: build/bench.json.
 # checkov goes into its own throwaway build/checkov-venv, never into .venv. Takes about 10 minutes.

@@ -1,4 +1,5 @@
-"""Starting the pack imports pulumi and pulumi-policy only: every stack pays for its start-up."""
+"""Starting the pack imports pulumi and pulumi-policy only (neither pulumi-aws nor pulumi-aws-native): every
+stack pays for its start-up."""
 
 import json
 import os
@@ -7,7 +8,7 @@ import sys
 
 from conftest import REPO_ROOT
 
-HEAVY = ("pulumi_aws", "papermill", "nbformat", "jsonschema", "matplotlib", "appflow_guard.checker")
+HEAVY = ("pulumi_aws", "pulumi_aws_native", "papermill", "nbformat", "jsonschema", "matplotlib", "appflow_guard.checker")
 
 PROBE = """
 import json, runpy, sys

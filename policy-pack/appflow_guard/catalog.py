@@ -11,7 +11,8 @@ import sys
 
 from pulumi_policy import StackValidationPolicy
 
-from .pack import POLICIES
+from .core.types import is_native
+from .pack import POLICIES, RULE_MODULES
 
 TABLE_START = "<!-- policy-table:start -->"
 TABLE_END = "<!-- policy-table:end -->"
@@ -20,7 +21,7 @@ TABLE_END = "<!-- policy-table:end -->"
 def entries() -> list[dict]:
     """One plain dict per policy: everything the engine and Pulumi Cloud show about it."""
     result = []
-    for policy in POLICIES:
+    for module, policy in zip(RULE_MODULES, POLICIES):
         properties = policy.config_schema.properties if policy.config_schema else {}
         result.append({
             "name": policy.name,
@@ -33,6 +34,7 @@ def entries() -> list[dict]:
             "remediationSteps": policy.remediation_steps,
             "url": policy.url,
             "config": {key: value.get("description", "") for key, value in properties.items()},
+            "reads": sorted(getattr(module, "READS", ())),
         })
     return result
 
@@ -59,8 +61,23 @@ def config_reference() -> str:
     return "\n".join(lines)
 
 
+def reads_table() -> str:
+    """The resource types each policy reads, per provider (each rule module's READS)."""
+    lines = [
+        "| Policy | pulumi-aws types | aws-native types |",
+        "|---|---|---|",
+    ]
+    for entry in entries():
+        aws = ", ".join(f"`{token}`" for token in entry["reads"] if not is_native(token)) or "none"
+        native = ", ".join(f"`{token}`" for token in entry["reads"] if is_native(token)) or "none"
+        lines.append(f"| `{entry['name']}` | {aws} | {native} |")
+    return "\n".join(lines)
+
+
 def render_readme_section() -> str:
-    return f"{TABLE_START}\n{markdown_table()}\n\nConfig keys per policy:\n\n{config_reference()}\n{TABLE_END}"
+    return (f"{TABLE_START}\n{markdown_table()}\n\nResource types each policy reads (a policy is about a protection, "
+            f"not a provider: the finding's resource type says which one):\n\n{reads_table()}\n\n"
+            f"Config keys per policy:\n\n{config_reference()}\n{TABLE_END}")
 
 
 def replace_readme_section(readme: str) -> str:

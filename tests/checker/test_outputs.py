@@ -1,13 +1,16 @@
-"""The report formats: JSON contract, text like `pulumi preview`, SARIF that code scanning accepts."""
+"""The report formats: JSON contract, text like `pulumi preview`, SARIF that code scanning accepts,
+Markdown for a pull request or a job summary, one self-contained HTML page with a heat map."""
 
 import json
 import os
 import subprocess
 import sys
 import textwrap
+from html.parser import HTMLParser
 
 import jsonschema
 import pytest
+from markdown_it import MarkdownIt
 
 from appflow_guard import catalog
 from appflow_guard.checker.cli import main
@@ -88,6 +91,182 @@ def test_sarif_report_is_valid_sarif_2_1_0_with_source_locations(capsys, sarif_s
     assert code == 1
 
 
+UNPROTECTED_BUCKET = [  # policy, resource, level, message: examples/unprotected-bucket in preview
+    ("aws-appflow-s3-bucket-policy-enforce-source-account", "landing-policy", "mandatory",
+     "statement AppFlowWrite grants appflow.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition."),
+    ("aws-appflow-s3-bucket-policy-enforce-source-account", "landing-policy", "mandatory",
+     "statement AppFlowWrite grants appflow.amazonaws.com s3:*; list the actions AppFlow needs."),
+    ("aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key", "landing", "mandatory",
+     "The bucket's default encryption uses AES256, not SSE-KMS with a customer managed key; AppFlow uses it "
+     "(accounts-to-s3.destinationFlowConfigs[0].destinationConnectorProperties.s3.bucketName)."),
+    ("aws-appflow-s3-bucket-enforce-tls-only", "landing", "mandatory",
+     "No bucket policy denies requests with aws:SecureTransport false; AppFlow uses it "
+     "(accounts-to-s3.destinationFlowConfigs[0].destinationConnectorProperties.s3.bucketName)."),
+]
+CREDENTIALS_URL = ("connectorProfileConfig.connectorProfileProperties.salesforce.instanceUrl "
+                   "'http://acme.my.salesforce.com/services?access_token=***'")
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests read: tags with their attributes, and the text of each cell."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.rows: list[list[str]] = []
+        self.texts: dict[str, list[str]] = {}
+        self._open: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+        self._open.append(tag)
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop() != tag:
+            pass
+
+    def handle_data(self, data):
+        if "td" in self._open or "th" in self._open:
+            self.rows[-1][-1] += data
+        if self._open:
+            self.texts.setdefault(self._open[-1], []).append(data)
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """Each table of the Markdown as GitHub renders it (GFM tables): rows of cell texts."""
+    page = Page(MarkdownIt("commonmark").enable("table").render(text))
+    tables, current = [], None
+    for row in page.rows:
+        if current is None or len(row) != len(current[0]) or row == ["Policy", "Resource", "Level", "Message"]:
+            current = []
+            tables.append(current)
+        current.append(row)
+    return tables
+
+
+def test_markdown_report_is_a_pull_request_comment(capsys):
+    code, out = run(capsys, "check", os.path.join(EXAMPLES, "credentials-in-urls"), "--format", "markdown")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[:8] == [
+        "### ❌ appflow-guard: blocked (preview)",
+        "",
+        "blocked: mandatory policy violations; 3 mandatory, 0 advisory, 0 remediated on 11 resources (preview)",
+        "",
+        "| mandatory | advisory | remediated | resources | phase |",
+        "|---:|---:|---:|---:|---|",
+        "| 3 | 0 | 0 | 11 | preview |",
+        ""]
+    # As GitHub renders it: the masked URL's *** and _ stay literal, no cell is split or lost.
+    counts, findings = markdown_tables(out)
+    assert counts == [["mandatory", "advisory", "remediated", "resources", "phase"], ["3", "0", "0", "11", "preview"]]
+    assert findings == [
+        ["Policy", "Resource", "Level", "Message"],
+        ["aws-appflow-connectorprofile-disallow-credentials-in-urls", "salesforce", "mandatory",
+         f"{CREDENTIALS_URL} embeds user credentials (user:password@)."],
+        ["aws-appflow-connectorprofile-disallow-credentials-in-urls", "salesforce", "mandatory",
+         f"{CREDENTIALS_URL} carries credentials in its query (access_token)."],
+        ["aws-appflow-connectorprofile-enforce-https-urls", "salesforce", "mandatory",
+         f"{CREDENTIALS_URL} uses http://; use https://."]]
+    details = out.split("<details>\n", 1)[1]
+    assert details.startswith("<summary>Details: what each policy checks, how to fix it, the resources' URNs "
+                              "(3 finding(s))</summary>\n")
+    assert details.index("#### aws-appflow-connectorprofile-disallow-credentials-in-urls") < details.index(
+        "#### aws-appflow-connectorprofile-enforce-https-urls")
+    assert ("- mandatory: aws:appflow/connectorProfile:ConnectorProfile salesforce "
+            "(urn:pulumi:dev::credentials-in-urls::aws:appflow/connectorProfile:ConnectorProfile::salesforce): "
+            "connectorProfileConfig.connectorProfileProperties.salesforce.instanceUrl "
+            "'http://acme.my.salesforce.com/services?access\\_token=\\*\\*\\*' uses http://; use https://.") in details
+    assert "AppFlow connector profile URLs use https (JDBC URLs must not turn TLS off). Severity: high." in details
+    assert details.rstrip().endswith("</details>\n\n<sub>appflow-guard@v0.1.0</sub>")
+    assert "integration" not in out and "Winter" not in out  # the example's planted user and password
+
+
+def test_markdown_report_of_a_passing_stack(capsys):
+    code, out = run(capsys, "check", os.path.join(EXAMPLES, "compliant-salesforce-to-s3"), "--format", "markdown")
+    assert code == 0
+    assert out.splitlines()[0] == "### ✅ appflow-guard: passed (preview)"
+    assert "\nNo findings.\n" in out and "<details>" not in out
+    code, out = run(capsys, "check", os.path.join(EXAMPLES, "public-connection"), "--format", "markdown")
+    assert code == 0
+    assert out.splitlines()[0] == "### ⚠️ appflow-guard: passed (preview)"
+    assert markdown_tables(out)[1][1][:3] == [
+        "aws-appflow-connectorprofile-enforce-private-connection", "salesforce", "advisory"]
+
+
+def test_markdown_escapes_what_would_change_the_table():
+    from appflow_guard.checker.evaluate import Finding, Report
+    from appflow_guard.checker.output import render_markdown
+
+    report = Report("preview", "appflow-guard", "0.1.0", REPO_ROOT, resources=1, findings=[
+        Finding("aws-appflow-flow-missing-tags", "advisory", "low", "aws:appflow/flow:Flow", "a|b<script>",
+                "urn:x", "tags `owner` | *bold* [link](x) <b>&\nsecond line")])
+    text = render_markdown(report)
+    assert markdown_tables(text)[1][1] == [
+        "aws-appflow-flow-missing-tags", "a|b<script>", "advisory", "tags `owner` | *bold* [link](x) <b>&second line"]
+    assert "<script>" not in text and "<b>" not in text
+
+
+def test_html_report_is_one_self_contained_page_with_the_heat_map(tmp_path, capsys):
+    output = tmp_path / "report.html"
+    code, out = run(capsys, "check", os.path.join(EXAMPLES, "unprotected-bucket"), "--format", "html",
+                    "--output", str(output))
+    assert (code, out) == (1, "")
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>\n")
+    page = Page(text)
+    tags = [tag for tag, _ in page.tags]
+    assert tags.count("svg") == 1 and "script" not in tags and "img" not in tags and "link" not in tags
+    assert not [attrs for _, attrs in page.tags if "src" in attrs]  # nothing is loaded from elsewhere
+    assert ("meta", {"http-equiv": "Content-Security-Policy",
+                     "content": "default-src 'none'; style-src 'unsafe-inline'"}) in page.tags
+    assert page.texts["h1"] == ["❌ appflow-guard: blocked (preview)"]
+    assert page.texts["p"][0] == "blocked: mandatory policy violations; 4 mandatory, 0 advisory, 0 remediated " \
+                                 "on 11 resources (preview)"
+    alt = ("Heat map of findings per policy (rows) and resource (columns): preview: 4 finding(s), blocked "
+           "(aws-appflow-s3-bucket-policy-enforce-source-account on landing-policy: 2 mandatory; "
+           "aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key on landing: 1 mandatory; "
+           "aws-appflow-s3-bucket-enforce-tls-only on landing: 1 mandatory)")
+    svg = next(attrs for tag, attrs in page.tags if tag == "svg")
+    assert svg["role"] == "img" and svg["aria-label"] == alt
+    assert page.texts["desc"] == [alt]
+    assert page.texts["figcaption"] == ["Each coloured cell is a policy (row) that reports a resource (column): the "
+                                        "number counts its findings, the colour is the most severe level."]
+    # Rows are the policies (sorted, prefix dropped), columns the resources; a cell's colour is its worst level.
+    assert [t for t in page.texts["text"] if t.startswith("s3-")] == [
+        "s3-bucket-configure-sse-kms-customer-managed-key", "s3-bucket-enforce-tls-only",
+        "s3-bucket-policy-enforce-source-account"]
+    filled = [attrs["fill"] for tag, attrs in page.tags if tag == "rect" and attrs.get("width") == "44"]
+    assert len(filled) == 3 * 2 and filled.count("#d7301f") == 3 and filled.count("#eeeeee") == 3
+    assert page.texts["title"][2:] == [  # after the page's and the picture's titles: one per coloured cell
+        "aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key on landing: 1 mandatory",
+        "aws-appflow-s3-bucket-enforce-tls-only on landing: 1 mandatory",
+        "aws-appflow-s3-bucket-policy-enforce-source-account on landing-policy: 2 mandatory"]
+    assert page.rows[2:] == [["Policy", "Resource", "Level", "Message"]] + [list(row) for row in UNPROTECTED_BUCKET]
+    assert page.rows[:2] == [["mandatory", "advisory", "remediated", "resources", "phase"],
+                             ["4", "0", "0", "11", "preview"]]
+    assert ("li", {}) in page.tags and "urn:pulumi:dev::unprotected-bucket::aws:s3/bucket:Bucket::landing" in text
+    assert "</tbody></table>\n<details>\n<summary>Details: what each policy checks" in text  # collapsed, after the table
+
+
+def test_html_escapes_names_and_messages():
+    from appflow_guard.checker.evaluate import Finding, Report
+    from appflow_guard.checker.output import render_html
+
+    report = Report("update", "appflow-guard", "0.1.0", REPO_ROOT, resources=1, findings=[
+        Finding("aws-appflow-flow-missing-tags", "advisory", "low", "aws:appflow/flow:Flow",
+                '"><script>alert(1)</script>', "urn:x", "<img src=x onerror=alert(1)>")])
+    page = Page(render_html(report))
+    assert [tag for tag, _ in page.tags if tag in ("script", "img")] == []
+    assert page.rows[-1] == ["aws-appflow-flow-missing-tags", '"><script>alert(1)</script>', "advisory",
+                             "<img src=x onerror=alert(1)>"]
+
+
 def test_policies_command_prints_the_catalog(capsys):
     assert run(capsys, "policies", "--format", "markdown") == (0, catalog.markdown_table() + "\n")
     code, out = run(capsys, "policies", "--format", "json")
@@ -142,7 +321,7 @@ def canary_program(tmp_path_factory):
     return str(directory)
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "sarif"])
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "markdown", "html"])
 def test_planted_secrets_never_appear_in_any_output(capsys, canary_program, output_format):
     code, out = run(capsys, "check", canary_program, "--format", output_format)
     assert code == 1

@@ -1,14 +1,17 @@
-"""The shapes of the resources the pack reads, taken from pulumi-aws's own input types.
+"""The shapes of the resources the pack reads, taken from pulumi-aws's and pulumi-aws-native's own input types.
 
 Every ``*Args`` class of pulumi-aws names its properties with ``@pulumi.getter(name="camelCase")``
 and types them with annotations such as ``Optional[pulumi.Input['FlowTriggerConfigArgs']]``. This
 module walks those classes into plain descriptions, so the fuzzer and the canary test follow the
 provider's schema instead of a hand-written copy of it: a field added to pulumi-aws shows up here.
+pulumi-aws-native's classes come from the same code generator and are walked the same way (its
+string enums, such as ``FlowConnectorType``, are strings; its tags are ``_root_inputs.TagArgs``).
 """
 
 from __future__ import annotations
 
 import collections.abc
+import enum
 import functools
 import sys
 import typing
@@ -16,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any, ForwardRef
 
 import pulumi_aws as aws
+import pulumi_aws_native as aws_native
 from pulumi_aws.appflow import _inputs as appflow_inputs
+from pulumi_aws_native.appflow import _inputs as native_appflow_inputs
 from pulumi_aws.s3.bucket_server_side_encryption_configuration import BucketServerSideEncryptionConfigurationArgs
 
 # Resource type tokens the pack reads -> the pulumi-aws class of their inputs.
@@ -43,14 +48,39 @@ RESOURCE_ARGS = {
     "pulumi:providers:aws": aws.ProviderArgs,
 }
 
+# The same for pulumi-aws-native (its token -> the class of its inputs).
+NATIVE_RESOURCE_ARGS = {
+    "aws-native:appflow:Flow": aws_native.appflow.FlowArgs,
+    "aws-native:appflow:ConnectorProfile": aws_native.appflow.ConnectorProfileArgs,
+    "aws-native:appflow:Connector": aws_native.appflow.ConnectorArgs,
+    "aws-native:kms:Key": aws_native.kms.KeyArgs,
+    "aws-native:kms:Alias": aws_native.kms.AliasArgs,
+    "aws-native:s3:Bucket": aws_native.s3.BucketArgs,
+    "aws-native:s3:BucketPolicy": aws_native.s3.BucketPolicyArgs,
+    "aws-native:secretsmanager:Secret": aws_native.secretsmanager.SecretArgs,
+    "aws-native:iam:ManagedPolicy": aws_native.iam.ManagedPolicyArgs,
+    "aws-native:iam:RolePolicy": aws_native.iam.RolePolicyArgs,
+    "aws-native:iam:UserPolicy": aws_native.iam.UserPolicyArgs,
+    "aws-native:iam:GroupPolicy": aws_native.iam.GroupPolicyArgs,
+    "aws-native:iam:Role": aws_native.iam.RoleArgs,
+    "aws-native:cloudtrail:Trail": aws_native.cloudtrail.TrailArgs,
+    "pulumi:providers:aws-native": aws_native.ProviderArgs,
+}
+RESOURCE_ARGS.update(NATIVE_RESOURCE_ARGS)
+
 CREDENTIALS_PREFIX = "ConnectorProfileConnectorProfileConfigConnectorProfileCredentials"
 CREDENTIALS_ROOT = getattr(appflow_inputs, f"{CREDENTIALS_PREFIX}Args")
 PROPERTIES_ROOT = appflow_inputs.ConnectorProfileConnectorProfileConfigConnectorProfilePropertiesArgs
 
+# pulumi-aws-native: connectorProfileConfig.connectorProfileCredentials / connectorProfileProperties.
+NATIVE_CREDENTIALS_ROOT = native_appflow_inputs.ConnectorProfileCredentialsArgs
+NATIVE_PROPERTIES_ROOT = native_appflow_inputs.ConnectorProfilePropertiesArgs
+
 
 @dataclass(frozen=True)
 class Shape:
-    """``kind`` is object, string, bool, number, list, map or any; ``item`` for list and map."""
+    """``kind`` is object, string, enum, bool, number, list, map or any; ``item`` for list and map;
+    ``cls`` for object (its Args class) and enum (a str Enum whose values the SDK accepts)."""
 
     kind: str
     cls: Any = None
@@ -76,6 +106,11 @@ def _shape(annotation: Any, namespace: dict) -> Shape:
             return Shape("any")
         name = name.strip("'\"")
         target = namespace.get(name)
+        if target is None and "." in name:  # aws-native: '_root_inputs.TagArgs'
+            module, _, attribute = name.partition(".")
+            target = getattr(namespace.get(module), attribute, None)
+        if isinstance(target, type) and issubclass(target, enum.Enum):
+            return Shape("enum", cls=target)  # aws-native's string enums (connector types, grant types, modes)
         return Shape("object", cls=target) if isinstance(target, type) else Shape("any")
     if isinstance(annotation, str):
         return _shape(ForwardRef(annotation), namespace)
@@ -127,23 +162,35 @@ def leaves(cls) -> list[tuple[tuple, tuple, Shape]]:
     return found
 
 
-def credential_fields() -> dict[str, list[tuple[tuple, tuple, Shape]]]:
-    """Connector (camelCase) -> every credential leaf of its credentials block in pulumi-aws's schema.
+def credential_fields(root=CREDENTIALS_ROOT) -> dict[str, list[tuple[tuple, tuple, Shape]]]:
+    """Connector (camelCase) -> every credential leaf of its credentials block in pulumi-aws's schema
+    (``root=NATIVE_CREDENTIALS_ROOT``: pulumi-aws-native's).
 
     Paths are relative to ``connectorProfileCredentials.<connector>``; python paths are the
     snake_case names a program uses.
     """
     connectors = {}
-    for field in fields(CREDENTIALS_ROOT):
+    for field in fields(root):
         if field.shape.kind != "object":
             continue
         connectors[field.name] = (field.python_name, leaves(field.shape.cls))
     return connectors
 
 
+def enum_values(shape: Shape) -> list[str]:
+    return [member.value for member in shape.cls] if shape.kind == "enum" else []
+
+
 def credential_classes() -> set[str]:
     """Every ``...Credentials*Args`` class pulumi-aws defines (to prove the walk reached them all)."""
     return {name for name in dir(appflow_inputs) if name.startswith(CREDENTIALS_PREFIX) and name.endswith("Args")}
+
+
+def native_credential_classes() -> set[str]:
+    """Every credentials ``*Args`` class of pulumi-aws-native's ConnectorProfile (``...Credentials...Args``,
+    with the OAuth and API-key blocks they hold), to prove the walk reached them all."""
+    return {name for name in dir(native_appflow_inputs) if name.startswith("ConnectorProfile")
+            and "Credentials" in name and name.endswith("Args")}
 
 
 def reachable_classes(cls, seen: set | None = None) -> set[str]:
@@ -160,7 +207,7 @@ def reachable_classes(cls, seen: set | None = None) -> set[str]:
     return seen
 
 
-def property_connectors() -> dict[str, tuple[str, Any]]:
+def property_connectors(root=PROPERTIES_ROOT) -> dict[str, tuple[str, Any]]:
     """Connector (camelCase) -> (python name, Args class) of its connectorProfileProperties block."""
-    return {field.name: (field.python_name, field.shape.cls) for field in fields(PROPERTIES_ROOT)
+    return {field.name: (field.python_name, field.shape.cls) for field in fields(root)
             if field.shape.kind == "object"}

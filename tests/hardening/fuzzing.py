@@ -3,7 +3,9 @@
 Bases are realistic: the compliant stack of tests/stacks.py, an extended stack (aliases, key
 policies, BucketV2, Redshift and Snowflake profiles, roles with inline policies) and, for every
 connector type, a connector profile whose credentials and properties fill every field of
-pulumi-aws's schema (aws_schema.py). Hypothesis then adds schema fields and mutates: unknown
+pulumi-aws's schema (aws_schema.py); the same for pulumi-aws-native (tests/native_stacks.py, an
+extended native stack and a native connector profile per connector type from pulumi-aws-native's
+schema), and a stack that mixes both providers. Hypothesis then adds schema fields and mutates: unknown
 sentinels at any depth, None, wrong types, empty, huge and unicode strings, deep nesting,
 missing branches, broken JSON policy documents and provider properties that are not valid JSON.
 
@@ -37,6 +39,7 @@ import aws_schema
 from appflow_guard.pack import POLICIES
 from appflow_guard.core.values import plain
 from harness import UNKNOWN, Spec, _options, provider, stack_resources, urn
+from native_stacks import mixed_stack, native_stack
 from stacks import ACCOUNT, BUCKET_NAME, KEY_ARN, SECRET_ARN, bucket_policy, compliant_stack, key_policy, operator_policy
 
 PROFILE_ENV = "APPFLOW_GUARD_HYPOTHESIS_PROFILE"
@@ -97,6 +100,8 @@ def plausible_string(name: str, connector: str = "") -> str:
         return REDSHIFT_BUCKET if connector in ("redshift", "snowflake") else BUCKET_NAME
     if lowered == "policy":
         return key_policy()
+    if lowered in ("policydocument", "keypolicy"):  # aws-native: documents are objects
+        return json.loads(key_policy())
     if lowered == "oauth2granttype":
         return "CLIENT_CREDENTIALS"
     if lowered == "authenticationtype":
@@ -121,6 +126,8 @@ def _complete(shape, name: str, connector: str) -> Any:
         return [_complete(shape.item, name, connector)] if shape.item is not None else []
     if shape.kind == "map":
         return {f"{name}Key": _complete(shape.item, name, connector) if shape.item is not None else "value"}
+    if shape.kind == "enum":
+        return aws_schema.enum_values(shape)[0]
     if shape.kind == "bool":
         return True
     if shape.kind == "number":
@@ -207,11 +214,86 @@ def extended_stack(phase: str) -> list[Spec]:
     return specs
 
 
+def native_connector_profiles(phase: str) -> list[Spec]:
+    """One aws-native connector profile per connector type, every field of pulumi-aws-native's schema filled."""
+    import pulumi_aws_native
+
+    key = urn("aws-native:kms:Key", "appflow-key")
+    connector_types = {member.value.lower(): member.value
+                       for member in pulumi_aws_native.appflow.ConnectorProfileConnectorType}
+    credentials = {field.name: field.shape.cls for field in aws_schema.fields(aws_schema.NATIVE_CREDENTIALS_ROOT)}
+    properties = aws_schema.property_connectors(aws_schema.NATIVE_PROPERTIES_ROOT)
+    specs = []
+    for connector, credentials_cls in credentials.items():
+        config = {"connectorProfileCredentials": {connector: complete_tree(credentials_cls, connector)}}
+        if connector in properties:
+            config["connectorProfileProperties"] = {connector: complete_tree(properties[connector][1], connector)}
+        specs.append(Spec("aws-native:appflow:ConnectorProfile", f"native-profile-{connector}", {
+            "connectorProfileName": f"{connector}-profile", "connectorType": connector_types[connector.lower()],
+            "connectionMode": "Private" if connector in ("salesforce", "snowflake") else "Public",
+            "kmsArn": UNKNOWN if phase == "preview" else KEY_ARN, "connectorProfileConfig": config},
+            deps={"kmsArn": [key]}))
+    return specs
+
+
+def native_extended_stack(phase: str) -> list[Spec]:
+    """The native stack plus the other aws-native shapes the rules follow: an alias, a role with
+    inline policies, user and group policies, a Redshift flow with intermediate and error buckets."""
+    def computed(value):
+        return UNKNOWN if phase == "preview" else value
+
+    specs = native_stack(phase)
+    key, alias = urn("aws-native:kms:Key", "appflow-key"), urn("aws-native:kms:Alias", "appflow-alias")
+    staging = urn("aws-native:s3:Bucket", "staging")
+    document = json.loads(operator_policy())
+    specs += [
+        Spec("aws-native:kms:Alias", "appflow-alias", {"aliasName": "alias/appflow", "targetKeyId": computed(KEY_ARN)},
+             deps={"targetKeyId": [key]}),
+        Spec("aws-native:s3:Bucket", "staging", {
+            "bucketName": REDSHIFT_BUCKET, "arn": computed(f"arn:aws:s3:::{REDSHIFT_BUCKET}"),
+            "tags": [{"key": "team", "value": "data-platform"}],
+            "bucketEncryption": {"serverSideEncryptionConfiguration": [{"serverSideEncryptionByDefault": {
+                "sseAlgorithm": "aws:kms:dsse", "kmsMasterKeyId": computed(ALIAS_ARN)}}]}},
+             deps={"bucketEncryption": [alias]}),
+        Spec("aws-native:s3:BucketPolicy", "staging-policy", {
+            "bucket": REDSHIFT_BUCKET, "policyDocument": json.loads(bucket_policy(f"arn:aws:s3:::{REDSHIFT_BUCKET}"))},
+             deps={"bucket": [staging]}),
+        Spec("aws-native:iam:Role", "appflow-redshift", {
+            "roleName": "appflow-redshift", "assumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "appflow.amazonaws.com"}}]},
+            "policies": [{"policyName": "operator", "policyDocument": document}]}),
+        Spec("aws-native:iam:UserPolicy", "operator-user", {"userName": "ops", "policyName": "operator",
+                                                            "policyDocument": document}),
+        Spec("aws-native:iam:GroupPolicy", "operator-group", {"groupName": "ops", "policyName": "operator",
+                                                              "policyDocument": document}),
+        Spec("aws-native:appflow:Connector", "crm", {"connectorLabel": "crm", "connectorProvisioningType": "LAMBDA",
+                                                     "connectorProvisioningConfig": {"lambda": {"lambdaArn": ROLE_ARN}},
+                                                     "description": "Custom CRM connector"}),
+        Spec("aws-native:appflow:Flow", "s3-to-redshift", {
+            "flowName": "s3-to-redshift", "description": "Loads landing files into the warehouse",
+            "kmsArn": "alias/appflow",
+            "sourceFlowConfig": {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+                "bucketName": computed("landing-4f292614"), "bucketPrefix": "accounts"}}},
+            "destinationFlowConfigList": [{"connectorType": "Redshift", "connectorProfileName": "redshift-warehouse",
+                                           "destinationConnectorProperties": {"redshift": {
+                                               "object": "public.accounts", "intermediateBucketName": REDSHIFT_BUCKET,
+                                               "errorHandlingConfig": {"bucketName": REDSHIFT_BUCKET,
+                                                                       "failOnFirstError": True}}}}],
+            "tasks": [{"taskType": "Map_all", "sourceFields": []}],
+            "triggerConfig": {"triggerType": "OnDemand"}, "tags": [{"key": "team", "value": "data-platform"}]},
+            deps={"sourceFlowConfig": [urn("aws-native:s3:Bucket", "landing")], "destinationFlowConfigList": [staging]}),
+    ]
+    return specs
+
+
 def base_stacks() -> dict[str, list[Spec]]:
     return {f"{name}-{phase}": builder(phase)
             for phase in ("preview", "update")
             for name, builder in (("compliant", compliant_stack), ("extended", extended_stack),
-                                  ("profiles", lambda p: compliant_stack(p) + connector_profiles(p)))}
+                                  ("profiles", lambda p: compliant_stack(p) + connector_profiles(p)),
+                                  ("native", native_extended_stack),
+                                  ("native-profiles", lambda p: native_stack(p) + native_connector_profiles(p)),
+                                  ("mixed", mixed_stack))}
 
 
 BASE_STACKS = base_stacks()
@@ -229,6 +311,14 @@ PROVIDER_PROPS = {
     "endpoints": json.dumps([{"appflow": "https://appflow-fips.us-east-1.amazonaws.com",
                               "kms": "https://kms-fips.us-east-1.amazonaws.com"}]),
     "defaultTags": json.dumps({"tags": {"team": "data-platform"}}),
+}
+
+# An aws-native provider: no useFipsEndpoint; its endpoints are Cloud Control's and STS's.
+NATIVE_PROVIDER_PROPS = {
+    "region": "us-east-1", "version": "1.84.0", "insecure": "false", "skipCredentialsValidation": "false",
+    "endpoints": json.dumps([{"cloudcontrol": "https://cloudcontrolapi-fips.us-east-1.amazonaws.com",
+                              "sts": "https://sts-fips.us-east-1.amazonaws.com"}]),
+    "defaultTags": json.dumps({"tags": [{"key": "team", "value": "data-platform"}]}),
 }
 
 # Pickers: one generator, two sources of choices ----------------------------------------------
@@ -462,7 +552,7 @@ def _get(tree: Any, path: tuple) -> Any:
     return tree
 
 
-DOCUMENT_KEYS = {"policy", "assumeRolePolicy"}
+DOCUMENT_KEYS = {"policy", "assumeRolePolicy", "policyDocument", "keyPolicy", "assumeRolePolicyDocument"}
 OPERATIONS = ["replace", "replace", "replace", "delete", "add", "wrap_list", "wrap_dict", "stringify", "truncate",
               "document", "plausible"]
 
@@ -537,6 +627,8 @@ def _schema_value(pick, shape, name: str, depth: int) -> Any:
         return [_schema_value(pick, shape.item, name, depth + 1) for _ in range(pick.integer(0, 2))]
     if shape.kind == "map" and shape.item is not None:
         return {hostile_key(pick): _schema_value(pick, shape.item, name, depth + 1) for _ in range(pick.integer(0, 3))}
+    if shape.kind == "enum":
+        return pick.choice(aws_schema.enum_values(shape) + [plausible_value(pick, name)])
     if shape.kind == "bool":
         return pick.choice([True, False, "true", "false", UNKNOWN_BOOLEAN_VALUE])
     if shape.kind == "number":
@@ -557,16 +649,18 @@ BROKEN_PROVIDER_VALUES = ["[{", "{\"appflow\": ", "not json", "[\"x\"]", "[[]]",
                           "[{\"appflow\": \"http://appflow.local\"}]", "[{\"appflow\": null}]", "TRUE", "yes",
                           json.dumps({"appflow": "https://x"}), json.dumps([{"appflow": UNKNOWN_STRING_VALUE}]),
                           "\"true\"", "1", "[" * 3000, json.dumps([{"appflow": "https://user:pw@h/?token=x"}]),
-                          json.dumps([{"appflow": ["https://a"]}])]
+                          json.dumps([{"appflow": ["https://a"]}]), json.dumps([{"cloudcontrol": "http://cc.local"}]),
+                          json.dumps([{"cloudcontrol": None}]), json.dumps([{"cloudcontrol": "https://cloudcontrolapi-fips.x"}])]
 
 
 def provider_properties(pick) -> dict | None:
     """Provider properties as the engine sends them (JSON-encoded strings), then broken."""
     if pick.integer(0, 7) == 0:
         return None
-    props = copy.deepcopy(PROVIDER_PROPS)
+    base = PROVIDER_PROPS if pick.integer(0, 2) else NATIVE_PROVIDER_PROPS
+    props = copy.deepcopy(base)
     for _ in range(pick.integer(0, 4)):
-        key = pick.choice(sorted(PROVIDER_PROPS) + ["endpoints", "insecure", "useFipsEndpoint", "accessKey"])
+        key = pick.choice(sorted(base) + ["endpoints", "insecure", "useFipsEndpoint", "accessKey"])
         kind = pick.integer(0, 2)
         props[key] = hostile_value(pick, 60) if kind == 0 else pick.choice(BROKEN_PROVIDER_VALUES) if kind == 1 else \
             json.dumps(hostile_value(pick, 20), default=repr)

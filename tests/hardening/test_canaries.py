@@ -23,7 +23,7 @@ from google.protobuf import json_format
 
 import aws_schema
 from appflow_guard.checker.api import check_program
-from appflow_guard.checker.output import render_json, render_sarif, render_text
+from appflow_guard.checker.output import render_html, render_json, render_markdown, render_sarif, render_text
 from appflow_guard.checker.project import load_project, run_program
 from appflow_guard.checker.protocol import SECRET_SIGNATURE, SECRET_SIGNATURE_KEY
 from conftest import REPO_ROOT
@@ -60,15 +60,23 @@ def is_url_field(name: str) -> bool:
     return name.lower().endswith(("url", "uri"))
 
 
-def build_profiles(canaries: Canaries):
-    """(connector python name, connector_profile_config in program form, planted leaves, URL fields)."""
+def build_profiles(canaries: Canaries, credentials_root=aws_schema.CREDENTIALS_ROOT,
+                   properties_root=aws_schema.PROPERTIES_ROOT):
+    """(connector python name, connector_profile_config in program form, planted leaves, URL fields).
+
+    The roots are pulumi-aws's ConnectorProfile credentials and properties classes by default;
+    test_native_canaries.py passes pulumi-aws-native's.
+    """
     profiles = []
-    properties = aws_schema.property_connectors()
-    for connector, (python_connector, leaves) in sorted(aws_schema.credential_fields().items()):
+    properties = aws_schema.property_connectors(properties_root)
+    for connector, (python_connector, leaves) in sorted(aws_schema.credential_fields(credentials_root).items()):
         credentials: dict = {}
         planted = []
         for path, python_path, shape in leaves:
             where = f"{connector}.credentials.{'.'.join(path)}"
+            if shape.kind == "enum":  # aws-native's grant and authentication types: the SDK accepts its values only
+                _set(credentials, python_path, aws_schema.enum_values(shape)[0])
+                continue
             if shape.kind == "map":
                 value = {"secret": canaries.new(where + "[secret]"), "token": canaries.new(where + "[token]")}
             elif is_url_field(path[-1]):
@@ -80,7 +88,8 @@ def build_profiles(canaries: Canaries):
         url_fields = [f"connectorProfileConfig.connectorProfileCredentials.{connector}.{'.'.join(path)}"
                       for path, _, shape in leaves if shape.kind == "string" and is_url_field(path[-1])]
         props: dict = {}
-        for path, python_path, shape in aws_schema.leaves(properties[connector][1]):
+        property_leaves = aws_schema.leaves(properties[connector][1]) if connector in properties else []
+        for path, python_path, shape in property_leaves:
             where = f"{connector}.properties.{'.'.join(path)}"
             field = f"connectorProfileConfig.connectorProfileProperties.{connector}.{'.'.join(path)}"
             if shape.kind == "map":
@@ -92,6 +101,8 @@ def build_profiles(canaries: Canaries):
             elif shape.kind == "string" and is_url_field(path[-1]):
                 value = canaries.url(where)
                 url_fields.append(field)
+            elif shape.kind == "enum":
+                value = aws_schema.enum_values(shape)[0]
             elif shape.kind == "bool":
                 value = True
             elif shape.kind == "number":
@@ -197,6 +208,7 @@ def test_no_canary_in_any_output_and_findings_name_the_field(program, phase):
     outputs = {
         "text": render_text(report), "text (colour)": render_text(report, colour=True),
         "json": render_json(report), "sarif": render_sarif(report, report.program_files, str(directory)),
+        "markdown": render_markdown(report), "html": render_html(report),
     }
     for name, text in outputs.items():
         lowered = text.lower()

@@ -1,7 +1,7 @@
 """The guides in notebooks/ run under papermill and keep their claims.
 
 Each guide asserts its claims in its own cells; a failing claim fails the test with the cell and
-the message. Each guide runs twice: with its default parameters and with a parameter set that
+the message. The kernel imports this checkout's appflow_guard (PYTHONPATH), whatever is installed. Each guide runs twice: with its default parameters and with a parameter set that
 changes what it shows. The tests then read back the values the guide recorded (``results_path``).
 The committed notebooks must be stored clean: nbformat 4, no outputs, a ``parameters`` cell first.
 """
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import papermill
 import pytest
@@ -55,6 +57,8 @@ def run_guide(tmp_path, monkeypatch):
         folder = tmp_path / "jupyter" / variable.lower()
         folder.mkdir(parents=True)
         monkeypatch.setenv(variable, str(folder))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO / "policy-pack"),
+                                                                   os.environ.get("PYTHONPATH")])))
 
     def run(name: str, **parameters):
         results = tmp_path / f"{name}.results.json"
@@ -79,12 +83,13 @@ def triples(recorded: dict) -> list[tuple[str, str, str]]:
 
 
 def printed(notebook) -> str:
-    """Everything the executed notebook shows: streams, displayed text and errors."""
+    """Everything the executed notebook shows: streams, displayed text and HTML, and errors."""
     parts = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             parts.append(output.get("text", ""))
             parts.append(str(output.get("data", {}).get("text/plain", "")))
+            parts.append(str(output.get("data", {}).get("text/html", "")))
             parts.append(output.get("evalue", ""))
     return "\n".join(parts)
 
@@ -104,6 +109,11 @@ def _png_outputs(notebook) -> list:
             if "image/png" in output.get("data", {})]
 
 
+def _html_tables(notebook) -> list[str]:
+    return [str(output["data"]["text/html"]) for cell in notebook.cells for output in cell.get("outputs", [])
+            if "text/html" in output.get("data", {})]
+
+
 def test_06_rollout_default(run_guide):
     results, notebook = run_guide("06-rolling-out")
     assert len(results["before"]["findings"]) == 10 and results["before"]["blocked"] is True
@@ -112,6 +122,11 @@ def test_06_rollout_default(run_guide):
     assert chart["panels"] == ["before: 10 finding(s), blocked", "after the fixes: 0 finding(s), not blocked"]
     assert chart["cells"][chart["panels"][0]][f"{IAM} | appflow-operator"] == 4
     assert chart["png_bytes"] > 1000 and len(_png_outputs(notebook)) == 1
+    assert _png_outputs(notebook)[0]["metadata"]["image/png"]["alt"] == chart["alt"]
+    assert _png_outputs(notebook)[0]["data"]["text/html"].endswith(f'alt="{chart["alt"]}">')  # what nbconvert shows
+    assert chart["alt"].startswith("Heat map of findings per policy (rows) and resource (columns): before: 10 "
+                                   f"finding(s), blocked ({IAM} on appflow-operator: 4 mandatory; ")
+    assert chart["alt"].endswith("on landing: 1 mandatory); after the fixes: 0 finding(s), not blocked")
     exempted = results["exemptions"]
     assert exempted["counts"].get(TLS_ONLY) is None and exempted["counts"][SSE_KMS] == 1
     assert any(f["message"].endswith("(The exemption for 'land*' expired on 2025-01-31.)") for f in exempted["findings"])
@@ -172,6 +187,11 @@ def test_03_transit_default(run_guide, tmp_path):
         (PROVIDER_TLS, "salesforce", "mandatory")])
     assert results["before"]["levels"] == {"advisory": 1, "mandatory": 4}
     assert "'http://acme.my.salesforce.com/services?access_token=***'" in printed(notebook)
+    # In Jupyter the findings are an HTML table: one row per finding of the guide's topic.
+    table = _html_tables(notebook)[0]
+    assert table.startswith("<p><strong>5 finding(s): 1 advisory, 4 mandatory. The preview would be BLOCKED."
+                            "</strong></p><table>")
+    assert table.count("<tr>") == 1 + 5 and '<td style="text-align: left"><code>aws-appflow-provider-enforce-tls</code></td>' in table
     _assert_no_planted_secret((tmp_path / "03-connections-in-transit.results.json").read_text(), notebook)
     assert results["after"]["findings"] == []
 
@@ -268,6 +288,49 @@ def test_committed_notebook_is_clean_nbformat4_with_parameters_first(name):
                 for target in statement.targets if isinstance(target, ast.Name)}
     assert {"program_dir", "phase", "strict", "results_path", "repo_root"} <= assigned
     assert not any("parameters" in cell.metadata.get("tags", []) for cell in code[1:])
+
+
+SETUP = ["from appflow_guard.guides import Guide",
+         "assert phase in (\"preview\", \"update\"), f\"phase must be 'preview' or 'update', not {phase!r}\"",
+         "guide = Guide(program_dir, phase, strict, config_path, results_path, repo_root)"]
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_guide_cells_hold_what_a_reader_writes(name):
+    """One import and one setup line; the plumbing lives in appflow_guard.guides, not in the guide."""
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    setup = [line for line in code[1].splitlines() if line.strip() and not line.startswith("#")]
+    assert setup == SETUP
+    for source in code[2:]:
+        if source.startswith("%%writefile"):
+            continue  # the program being taught
+        tree = ast.parse(source)
+        imported = [alias.name if isinstance(node, ast.Import) else node.module or ""
+                    for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names]
+        plumbing = ("appflow_guard.checker", "matplotlib", "IPython", "sys", "shutil", "tempfile", "textwrap")
+        assert [module for module in imported if module.startswith(plumbing)] == [], source
+        assert "sys.path" not in source and "check_program" not in source, source
+        assert not [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)], source
+
+
+def _cells(notebook) -> list[tuple[str, str, list]]:
+    return [(cell.cell_type, cell.source, cell.metadata.get("tags", [])) for cell in notebook.cells]
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_the_text_form_of_each_guide_has_the_same_cells(name):
+    """notebooks/NAME.py (jupytext percent, what reviews read) and NAME.ipynb (what papermill runs) are paired."""
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    assert notebook.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    text = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
+    assert "\n# %% tags=[\"parameters\"]\n" in text
+    assert _cells(jupytext.reads(text, fmt="py:percent")) == _cells(notebook), (
+        f"notebooks/{name}.py and .ipynb differ: edit the .py, then run `make guides-sync`")
+
+
+def test_every_text_form_has_its_notebook():
+    assert sorted(path.stem for path in NOTEBOOKS.glob("*.py")) == GUIDES
 
 
 def test_readme_lists_every_guide_and_how_to_run_one_on_your_program():

@@ -2,8 +2,9 @@
 
 Computed for real: iam/getPolicyDocument (json, minifiedJson, id), getPartition, getArn,
 getServicePrincipal, getRegion(s), getCallerIdentity (account 123456789012), getAvailabilityZones
-(the region's real zone names and IDs). One lookup is answered deterministically because programs
-feed it to keys everywhere: kms/getAlias (a key ARN of the same region and account).
+(the region's real zone names and IDs), aws-native's getAccountId, getRegion and getPartition. One
+lookup is answered deterministically because programs feed it to keys everywhere: kms/getAlias (a
+key ARN of the same region and account).
 
 A pure module (standard library only) so that anything can import it: the checker's program runner
 (which loads it by path into the program's own interpreter), and a stand-in AWS provider that has to
@@ -297,4 +298,10 @@ def invoke_answer(token: str, args: Optional[dict], region: str, account: str = 
                 "id": f"{service}.{region}"}
     if token == "aws:kms/getAlias:getAlias":
         return _alias_target(str(args.get("name") or "alias/unnamed"), region, account)
+    if token == "aws-native:index:getAccountId":
+        return {"accountId": account}
+    if token == "aws-native:index:getRegion":
+        return {"region": region}
+    if token == "aws-native:index:getPartition":
+        return {"partition": partition, "dnsSuffix": dns_suffix}
     return None

@@ -1,6 +1,7 @@
 """appflow-guard: the pack's verdict on a Pulumi program or an exported stack, without AWS or the CLI.
 
   appflow-guard check PROGRAM_DIR     run the program under mocks and evaluate the pack on it
+  appflow-guard check-files FILE...   check the Pulumi projects these files belong to (pre-commit)
   appflow-guard audit STATE_FILE      evaluate the pack on `pulumi stack export` output
   appflow-guard policies              the catalog as a table, JSON or Markdown
 
@@ -41,12 +42,16 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _emit(report: Report, options, program_files: list[str], base_dir: str) -> int:
-    from .output import render_json, render_sarif, render_text
+    from .output import render_html, render_json, render_markdown, render_sarif, render_text
 
     if options.format == "json":
         text = render_json(report)
     elif options.format == "sarif":
         text = render_sarif(report, program_files, base_dir)
+    elif options.format == "markdown":
+        text = render_markdown(report)
+    elif options.format == "html":
+        text = render_html(report)
     else:
         colour = not options.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         text = render_text(report, colour=colour)
@@ -57,7 +62,9 @@ def _emit(report: Report, options, program_files: list[str], base_dir: str) -> i
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this repository's pack)")
     parser.add_argument("--config", metavar="FILE", help="policy config JSON, as for `pulumi policy enable --config`")
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "markdown", "html"), default="text",
+                        help="markdown: for a pull request comment or $GITHUB_STEP_SUMMARY; html: one self-contained "
+                             "page with a heat map of findings per policy and resource")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                         help="give up on a program or pack that does not answer (default 120)")
@@ -73,6 +80,67 @@ def _check(options) -> int:
     report = check_program(options.program_dir, options.phase, options.stack, config, options.policy_pack,
                            options.timeout, mocks=mocks, stack_references=stack_references)
     return _emit(report, options, report.program_files, os.getcwd())
+
+
+PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+
+
+def projects_of(files: list[str]) -> list[str]:
+    """The Pulumi projects (nearest folder with Pulumi.yaml at or above each file), each once, in order."""
+    projects = {}
+    for path in files:
+        folder = os.path.dirname(os.path.abspath(path))
+        while True:
+            if any(os.path.isfile(os.path.join(folder, name)) for name in PROJECT_FILES):
+                projects[folder] = None
+                break
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+    return list(projects)
+
+
+def _is_python_project(folder: str) -> bool:
+    import yaml
+
+    path = next(os.path.join(folder, name) for name in PROJECT_FILES if os.path.isfile(os.path.join(folder, name)))
+    try:
+        with open(path, encoding="utf-8") as handle:
+            settings = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError):
+        return True  # the check says what is wrong with it
+    runtime = settings.get("runtime") if isinstance(settings, dict) else None
+    return (runtime.get("name") if isinstance(runtime, dict) else runtime) == "python"
+
+
+def _check_files(options) -> int:
+    """Check each Python project the files belong to; the worst outcome decides the exit code."""
+    config = load_config_file(options.config) if options.config else {}
+    resolve_pack(options.policy_pack)
+    projects = projects_of(options.files)
+    if not projects:
+        print("appflow-guard: no Pulumi project among the files")
+        return 0
+    from .output import render_markdown, render_text
+
+    status = 0
+    for folder in projects:
+        shown = os.path.relpath(folder)
+        if not _is_python_project(folder):
+            print(f"== {shown}: skipped, not a Python program\n")
+            continue
+        try:
+            report = check_program(folder, options.phase, options.stack, config, options.policy_pack, options.timeout)
+        except CheckError as error:
+            print(f"appflow-guard: {shown}: {error}", file=sys.stderr)
+            status = 2
+            continue
+        print(f"== {shown}")
+        print(render_markdown(report) if options.format == "markdown" else render_text(report))
+        if report.blocked and status == 0:
+            status = 1
+    return status
 
 
 def _audit(options) -> int:
@@ -114,6 +182,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="outputs (YAML or JSON mapping) of a stack the program references; repeatable")
     _add_common(check)
     check.set_defaults(run=_check)
+
+    check_files = commands.add_parser("check-files", help="check the Pulumi projects that these files belong to "
+                                                          "(for pre-commit: the projects a commit touches)")
+    check_files.add_argument("files", metavar="FILE", nargs="*")
+    check_files.add_argument("--phase", choices=("preview", "update"), default="preview")
+    check_files.add_argument("--stack", default="dev", help="stack name (default dev)")
+    check_files.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this repository's pack)")
+    check_files.add_argument("--config", metavar="FILE", help="policy config JSON")
+    check_files.add_argument("--format", choices=("text", "markdown"), default="text")
+    check_files.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS")
+    check_files.set_defaults(run=_check_files)
 
     audit = commands.add_parser("audit", help="evaluate the pack on `pulumi stack export` output")
     audit.add_argument("state_file", metavar="STATE_FILE")

@@ -79,8 +79,55 @@ ARN_FORMS = {
 }
 
 
+def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tuple[str, dict] | None:
+    """(id, outputs) Cloud Control API returns for the aws-native resources the examples use, or None.
+
+    aws-native names outputs after CloudFormation's return values (a key's ``keyId``, a bucket's
+    ``bucketName``, a secret's ``awsId``, a flow's ``flowArn``); an input that depends on an output
+    the mock does not return is dropped, so each output a program reads must be here.
+    """
+    if not type_token.startswith("aws-native:"):
+        return None
+    given = inputs.get
+    if type_token == "aws-native:kms:Key":
+        key_id = _uuid(type_token, name)
+        return key_id, {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"}
+    if type_token == "aws-native:kms:Alias":
+        return str(given("aliasName") or f"alias/{name}"), {}
+    if type_token == "aws-native:s3:Bucket":
+        bucket = given("bucketName") if isinstance(given("bucketName"), str) else f"{name}-{_digest(type_token, name)}"
+        return bucket, {"bucketName": bucket, "arn": f"arn:aws:s3:::{bucket}",
+                        "domainName": f"{bucket}.s3.amazonaws.com",
+                        "regionalDomainName": f"{bucket}.s3.{region}.amazonaws.com"}
+    if type_token == "aws-native:secretsmanager:Secret":
+        secret = given("name") if isinstance(given("name"), str) else f"{name}-{_digest(type_token, name)}"
+        arn = f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{secret}-{_digest(name, length=6)}"
+        return arn, {"awsId": arn}
+    if type_token == "aws-native:appflow:ConnectorProfile":
+        profile = str(given("connectorProfileName") or name)
+        return profile, {"connectorProfileArn": f"arn:aws:appflow:{region}:{ACCOUNT}:connectorprofile/{profile}",
+                         "credentialsArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:appflow!{profile}"}
+    if type_token == "aws-native:appflow:Flow":
+        flow = str(given("flowName") or name)
+        return flow, {"flowArn": f"arn:aws:appflow:{region}:{ACCOUNT}:flow/{flow}"}
+    if type_token == "aws-native:cloudtrail:Trail":
+        trail = str(given("trailName") or f"{name}-{_digest(type_token, name)}")
+        return trail, {"arn": f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{trail}"}
+    if type_token == "aws-native:iam:ManagedPolicy":
+        policy = str(given("managedPolicyName") or f"{name}-{_digest(type_token, name)}")
+        arn = f"arn:aws:iam::{ACCOUNT}:policy/{policy}"
+        return arn, {"policyArn": arn, "policyId": "ANPA" + _digest(name, length=16).upper()}
+    if type_token == "aws-native:iam:Role":
+        role = str(given("roleName") or f"{name}-{_digest(type_token, name)}")
+        return role, {"arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "roleId": "AROA" + _digest(name, length=16).upper()}
+    return f"{name}-{_digest(type_token, name)}", {}
+
+
 def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> tuple[str, dict]:
     """(id, outputs AWS would compute) for a created resource."""
+    native = native_outputs(type_token, name, inputs, region)
+    if native is not None:
+        return native
     module = type_token.split(":")[1].split("/")[0] if type_token.count(":") == 2 else ""
     kind = type_token.rsplit(":", 1)[-1]
     physical = inputs.get("name") if isinstance(inputs.get("name"), str) else f"{name}-{_digest(type_token, name)}"
@@ -170,6 +217,13 @@ def without_references(value):
         elif kind == "list_value":
             values.extend(item.list_value.values)
     return copy
+
+
+def invoke_result(token: str, args: dict, region: str) -> dict:
+    """What AWS computes for a data source without an API call ({} when it needs one): aws_answers, for the
+    callers that import it from here (the engine suite's stand-in provider)."""
+    answer = aws_answers.invoke_answer(token, args, region)
+    return {} if answer is None else answer
 
 
 def engine_urn(urn: str) -> str:

@@ -6,9 +6,11 @@ from .stack import StackView
 
 
 def appflow_bucket_users(view: StackView) -> dict:
-    """Each stack bucket AppFlow reads or writes, with the fields ('flow.field') that use it."""
+    """Each stack bucket AppFlow reads or writes, with the fields ('flow.field') that use it, sorted:
+    the engine hands a stack policy its resources in the order their steps finished, so a message
+    that followed that order would change from one run to the next."""
     users: dict = {}
     for link in view.appflow_buckets():
         for bucket in link.buckets:
             users.setdefault(bucket, []).append(f"{link.holder.name}.{link.field}")
-    return users
+    return {bucket: sorted(fields) for bucket, fields in users.items()}

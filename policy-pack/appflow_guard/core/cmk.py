@@ -44,12 +44,14 @@ ALLOWED_KEYS_SCHEMA = {
 }
 
 
-def kms_arn_check(resource_type: str, absent_means: str):
-    """A stack check that every ``resource_type`` resource's kmsArn is a customer managed key."""
+def kms_arn_check(resource_types: frozenset[str], absent_means: str):
+    """A stack check that every resource of ``resource_types`` has a customer managed key as kmsArn."""
+    if isinstance(resource_types, str):  # one type token, not its characters
+        resource_types = frozenset({resource_types})
     def check(args, findings: Findings) -> None:
         allowed = string_list(args.get_config(), "allowedKeyArns")
         view = StackView(args.resources)
-        for resource in view.of_type(resource_type):
+        for resource in view.of_type(*resource_types):
             check_customer_managed_key(view, resource, "kmsArn", findings, allowed, absent_means)
 
     return check

@@ -16,12 +16,16 @@ from .values import UNKNOWN, plain
 Remediation = Callable[[ResourceValidationArgs], Optional[Any]]
 
 
-def set_property_when(resource_type: str, prop: str, needs_fix: Callable[[Any], bool],
+def set_property_when(resource_types: frozenset[str], prop: str, needs_fix: Callable[[Any], bool],
                       value: Callable[[ResourceValidationArgs], Any]) -> Remediation:
-    """A remediation that sets ``prop`` when its current value ``needs_fix``; the new value may be None (skip)."""
+    """A remediation that sets ``prop`` when its current value ``needs_fix``; the new value may be None (skip).
+
+    ``resource_types`` is the set of types it fixes (pulumi-aws and aws-native), or one type token."""
+    if isinstance(resource_types, str):  # one type token, not a substring test
+        resource_types = frozenset({resource_types})
 
     def remediate(args: ResourceValidationArgs):
-        if args.resource_type != resource_type:
+        if args.resource_type not in resource_types:
             return None
         props = args.props
         current = plain(props.get(prop))

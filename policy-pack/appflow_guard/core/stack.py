@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable, Iterator
 
-from . import types
+from . import shapes, types
 from .kms import KeyReference, classify_key_reference, key_identifiers
 from .values import UNKNOWN, as_dict, as_list, dig, plain, text
 
@@ -58,16 +58,16 @@ class StackView:
         for resource in self.resources:
             self._by_type.setdefault(resource.resource_type, []).append(resource)
         self._keys_by_identifier: dict[str, Any] = {}
-        for key in self.of_type(types.KMS_KEY):
-            for identifier in _identifiers(self.props(key), "arn", "keyId", "id"):
+        for key in self.of_type(*types.KMS_KEY_TYPES):
+            for identifier in _identifiers(self.props(key), *shapes.KEY_IDENTIFIERS):
                 self._keys_by_identifier[identifier] = key
         self._aliases_by_identifier: dict[str, Any] = {}
-        for alias in self.of_type(types.KMS_ALIAS):
-            for identifier in _identifiers(self.props(alias), "name", "arn"):
+        for alias in self.of_type(*types.KMS_ALIAS_TYPES):
+            for identifier in _identifiers(self.props(alias), *shapes.ALIAS_IDENTIFIERS):
                 self._aliases_by_identifier[identifier] = alias
         self._buckets_by_identifier: dict[str, Any] = {}
         for bucket in self.of_type(*types.S3_BUCKET_TYPES):
-            for identifier in _identifiers(self.props(bucket), "bucket", "id", "arn"):
+            for identifier in _identifiers(self.props(bucket), *shapes.BUCKET_IDENTIFIERS):
                 self._buckets_by_identifier[identifier] = bucket
         self._dependents: dict[tuple[str, str], dict] = {}
         self._by_bucket_name: dict[str, dict] = {}
@@ -116,7 +116,7 @@ class StackView:
     # KMS keys -------------------------------------------------------------------------------
 
     def _keys_behind_alias(self, alias: Any) -> list:
-        keys = self.dependencies(alias, "targetKeyId", types.KMS_KEY)
+        keys = self.dependencies(alias, "targetKeyId", *types.KMS_KEY_TYPES)
         target = text(self.props(alias).get("targetKeyId"))
         if not keys and target and target in self._keys_by_identifier:
             keys = [self._keys_by_identifier[target]]
@@ -132,8 +132,8 @@ class StackView:
                 return KeyLink(Resolution.AWS_MANAGED, value)
         elif value is not UNKNOWN:
             return KeyLink(Resolution.INVALID, value)
-        keys = list(self.dependencies(holder, prop, types.KMS_KEY))
-        for alias in self.dependencies(holder, prop, types.KMS_ALIAS):
+        keys = list(self.dependencies(holder, prop, *types.KMS_KEY_TYPES))
+        for alias in self.dependencies(holder, prop, *types.KMS_ALIAS_TYPES):
             keys.extend(self._keys_behind_alias(alias))
         if keys:
             return KeyLink(Resolution.IN_STACK, value, tuple(dict.fromkeys(keys)))
@@ -158,7 +158,7 @@ class StackView:
             return (self._buckets_by_identifier[value],)
         candidates = self.dependencies(holder, prop, *types.S3_BUCKET_TYPES)
         if isinstance(value, str):
-            matching = [bucket for bucket in candidates if value in _identifiers(self.props(bucket), "bucket", "id")]
+            matching = [bucket for bucket in candidates if value in _identifiers(self.props(bucket), *shapes.BUCKET_NAMES)]
             return tuple(matching)
         return tuple(candidates)
 
@@ -175,32 +175,33 @@ class StackView:
                     if name:
                         by_name.setdefault(name, []).append(resource)
                 self._by_bucket_name[resource_type] = by_name
-            for identifier in _identifiers(self.props(bucket), "bucket", "id"):
+            for identifier in _identifiers(self.props(bucket), *shapes.BUCKET_NAMES):
                 found.extend(by_name.get(identifier, ()))
         return self._in_stack_order(found)
 
     def appflow_buckets(self) -> Iterator[BucketLink]:
         """Every bucket field of every flow and connector profile, resolved to stack buckets."""
-        for flow in self.of_type(types.FLOW):
+        for flow in self.of_type(*types.FLOW_TYPES):
             props = self.props(flow)
+            destinations = shapes.destinations_field(flow.resource_type)
             source = dig(props, "sourceFlowConfig", "sourceConnectorProperties", "s3", "bucketName")
             if source is not None:
                 yield BucketLink(flow, "sourceFlowConfig.sourceConnectorProperties.s3.bucketName", source,
                                  self.resolve_buckets(flow, "sourceFlowConfig", source))
-            for index, destination in enumerate(as_list(props.get("destinationFlowConfigs"))):
+            for index, destination in enumerate(as_list(props.get(destinations))):
                 connectors = as_dict(dig(destination, "destinationConnectorProperties"))
                 for connector, settings in connectors.items():
                     settings = as_dict(settings)
-                    prefix = f"destinationFlowConfigs[{index}].destinationConnectorProperties.{connector}"
+                    prefix = f"{destinations}[{index}].destinationConnectorProperties.{connector}"
                     for field in ("bucketName", "intermediateBucketName"):
                         if settings.get(field) is not None:
                             yield BucketLink(flow, f"{prefix}.{field}", settings[field],
-                                             self.resolve_buckets(flow, "destinationFlowConfigs", settings[field]))
+                                             self.resolve_buckets(flow, destinations, settings[field]))
                     error_bucket = dig(settings, "errorHandlingConfig", "bucketName")
                     if error_bucket is not None:
                         yield BucketLink(flow, f"{prefix}.errorHandlingConfig.bucketName", error_bucket,
-                                         self.resolve_buckets(flow, "destinationFlowConfigs", error_bucket))
-        for profile in self.of_type(types.CONNECTOR_PROFILE):
+                                         self.resolve_buckets(flow, destinations, error_bucket))
+        for profile in self.of_type(*types.CONNECTOR_PROFILE_TYPES):
             properties = as_dict(dig(self.props(profile), "connectorProfileConfig", "connectorProfileProperties"))
             for connector in ("redshift", "snowflake"):
                 value = dig(properties, connector, "bucketName")
@@ -212,12 +213,12 @@ class StackView:
 
     def appflow_secrets(self) -> list:
         """Secrets named appflow!... and secrets a connector profile references."""
-        secrets = [secret for secret in self.of_type(types.SECRET)
+        secrets = [secret for secret in self.of_type(*types.SECRET_TYPES)
                    if (text(self.props(secret).get("name")) or "").startswith("appflow!")]
-        by_identifier = {identifier: secret for secret in self.of_type(types.SECRET)
-                         for identifier in _identifiers(self.props(secret), "arn", "id", "name")}
-        for profile in self.of_type(types.CONNECTOR_PROFILE):
-            secrets.extend(self.dependencies(profile, "connectorProfileConfig", types.SECRET))
+        by_identifier = {identifier: secret for secret in self.of_type(*types.SECRET_TYPES)
+                         for identifier in _identifiers(self.props(secret), *shapes.SECRET_IDENTIFIERS)}
+        for profile in self.of_type(*types.CONNECTOR_PROFILE_TYPES):
+            secrets.extend(self.dependencies(profile, "connectorProfileConfig", *types.SECRET_TYPES))
             credentials = dig(self.props(profile), "connectorProfileConfig", "connectorProfileCredentials")
             for connector in as_dict(credentials).values():
                 arn = text(dig(connector, "clientCredentialsArn"))
@@ -230,18 +231,8 @@ class StackView:
 
         Each entry is ``{"settings": dict, "holder": resource, "prop": top-level property}``.
         """
-        rules = []
-        bucket_props = self.props(bucket)
-        inline = as_dict(bucket_props.get("serverSideEncryptionConfiguration"))
-        for rule in [inline.get("rule")] + as_list(inline.get("rules")):
-            settings = dig(rule, "applyServerSideEncryptionByDefault")
-            if settings is not None:
-                rules.append({"settings": settings, "holder": bucket, "prop": "serverSideEncryptionConfiguration"})
-        for configuration in as_list(bucket_props.get("serverSideEncryptionConfigurations")):
-            for rule in as_list(dig(configuration, "rules")):
-                settings = dig(rule, "applyServerSideEncryptionByDefault")
-                if settings is not None:
-                    rules.append({"settings": settings, "holder": bucket, "prop": "serverSideEncryptionConfigurations"})
+        rules = [{"settings": settings, "holder": bucket, "prop": prop}
+                 for prop, settings in shapes.encryption_settings(bucket.resource_type, self.props(bucket))]
         for configuration in self.attached(bucket, types.S3_ENCRYPTION_TYPES):
             configuration_rules = self.props(configuration).get("rules")
             if configuration_rules is UNKNOWN:
@@ -253,7 +244,8 @@ class StackView:
         return rules
 
     def appflow_keys(self) -> dict:
-        """Keys in this stack that protect AppFlow data, each with the places that use it."""
+        """Keys in this stack that protect AppFlow data, each with the places that use it, sorted (the
+        engine's resource order is the order steps finished, which varies between runs)."""
         users: dict = {}
 
         def note(link: KeyLink, where: str) -> None:
@@ -274,4 +266,4 @@ class StackView:
                     note(self.resolve_key(rule["holder"], rule["prop"], value), f"{bucket.name} default encryption")
         for secret in self.appflow_secrets():
             note(self.resolve_key(secret, "kmsKeyId", self.props(secret).get("kmsKeyId")), f"{secret.name}.kmsKeyId")
-        return users
+        return {key: sorted(places) for key, places in users.items()}

@@ -1,14 +1,21 @@
-"""Pulumi type tokens of the resources the pack reads (pulumi-aws 7.x)."""
+"""Pulumi type tokens of the resources the pack reads: pulumi-aws 7.x and pulumi-aws-native 1.x.
+
+A rule is about a protection, not a provider: each ``*_TYPES`` set below holds every type that
+carries the same protection, and rules read the set. pulumi-aws-native (the provider generated
+from the CloudFormation registry) sends the CloudFormation property names in camelCase, so the
+same protection sits under other property names; ``shapes.py`` says where.
+"""
+
+# pulumi-aws ---------------------------------------------------------------------------------
 
 FLOW = "aws:appflow/flow:Flow"
 CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
-APPFLOW_TYPES = frozenset({FLOW, CONNECTOR_PROFILE})
 
 KMS_KEY = "aws:kms/key:Key"
 KMS_ALIAS = "aws:kms/alias:Alias"
 KMS_KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
 
-S3_BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
+AWS_S3_BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
 S3_ENCRYPTION_TYPES = frozenset({
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
@@ -17,7 +24,7 @@ S3_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 SECRET = "aws:secretsmanager/secret:Secret"
 
-IAM_DOCUMENT_TYPES = frozenset({
+AWS_IAM_DOCUMENT_TYPES = frozenset({
     "aws:iam/policy:Policy",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/userPolicy:UserPolicy",
@@ -28,3 +35,51 @@ IAM_ROLE = "aws:iam/role:Role"
 CLOUDTRAIL = "aws:cloudtrail/trail:Trail"
 
 AWS_PROVIDER = "pulumi:providers:aws"
+
+# pulumi-aws-native ----------------------------------------------------------------------------
+
+NATIVE_FLOW = "aws-native:appflow:Flow"
+NATIVE_CONNECTOR_PROFILE = "aws-native:appflow:ConnectorProfile"
+NATIVE_CONNECTOR = "aws-native:appflow:Connector"  # a custom connector's registration: label and description
+NATIVE_KMS_KEY = "aws-native:kms:Key"          # keyPolicy inline (an object); no KeyPolicy resource
+NATIVE_KMS_ALIAS = "aws-native:kms:Alias"
+NATIVE_S3_BUCKET = "aws-native:s3:Bucket"      # bucketEncryption inline; no separate encryption resource
+NATIVE_S3_BUCKET_POLICY = "aws-native:s3:BucketPolicy"
+NATIVE_SECRET = "aws-native:secretsmanager:Secret"
+NATIVE_IAM_DOCUMENT_TYPES = frozenset({
+    "aws-native:iam:ManagedPolicy",
+    "aws-native:iam:RolePolicy",
+    "aws-native:iam:UserPolicy",
+    "aws-native:iam:GroupPolicy",
+})
+NATIVE_IAM_ROLE = "aws-native:iam:Role"
+NATIVE_CLOUDTRAIL = "aws-native:cloudtrail:Trail"
+NATIVE_PROVIDER = "pulumi:providers:aws-native"
+
+# Every type that carries each protection -------------------------------------------------------
+
+FLOW_TYPES = frozenset({FLOW, NATIVE_FLOW})
+CONNECTOR_PROFILE_TYPES = frozenset({CONNECTOR_PROFILE, NATIVE_CONNECTOR_PROFILE})
+APPFLOW_TYPES = FLOW_TYPES | CONNECTOR_PROFILE_TYPES
+AWS_APPFLOW_TYPES = frozenset({FLOW, CONNECTOR_PROFILE})
+APPFLOW_NAMED_TYPES = APPFLOW_TYPES | {NATIVE_CONNECTOR}  # AppFlow resources whose names and tags are read
+
+KMS_KEY_TYPES = frozenset({KMS_KEY, NATIVE_KMS_KEY})
+KMS_ALIAS_TYPES = frozenset({KMS_ALIAS, NATIVE_KMS_ALIAS})
+
+S3_BUCKET_TYPES = AWS_S3_BUCKET_TYPES | {NATIVE_S3_BUCKET}
+S3_BUCKET_POLICY_TYPES = frozenset({S3_BUCKET_POLICY, NATIVE_S3_BUCKET_POLICY})
+
+SECRET_TYPES = frozenset({SECRET, NATIVE_SECRET})
+
+IAM_DOCUMENT_TYPES = AWS_IAM_DOCUMENT_TYPES | NATIVE_IAM_DOCUMENT_TYPES
+IAM_ROLE_TYPES = frozenset({IAM_ROLE, NATIVE_IAM_ROLE})
+IAM_TYPES = IAM_DOCUMENT_TYPES | IAM_ROLE_TYPES
+
+CLOUDTRAIL_TYPES = frozenset({CLOUDTRAIL, NATIVE_CLOUDTRAIL})
+
+PROVIDER_TYPES = frozenset({AWS_PROVIDER, NATIVE_PROVIDER})
+
+
+def is_native(resource_type: str) -> bool:
+    return resource_type.startswith("aws-native:") or resource_type == NATIVE_PROVIDER

@@ -9,8 +9,8 @@ from stacks import KEY, compliant_stack
 
 from appflow_guard.policies.kms.key_enable_rotation import POLICY
 
-NOT_ROTATING = ("enableKeyRotation is not true on a key that protects AppFlow data (salesforce.kmsArn, "
-                "accounts-to-s3.kmsArn, landing default encryption, salesforce-client.kmsKeyId).")
+NOT_ROTATING = ("enableKeyRotation is not true on a key that protects AppFlow data (accounts-to-s3.kmsArn, "
+                "landing default encryption, salesforce-client.kmsKeyId, salesforce.kmsArn).")
 
 
 def findings(specs, config=None):
@@ -38,6 +38,11 @@ def test_compliant_stack_passes(phase):
 @pytest.mark.parametrize("phase", ["preview", "update"])
 def test_key_without_rotation_is_reported_with_its_users(phase):
     assert findings(without_rotation(phase)) == [(NOT_ROTATING, KEY)]
+
+
+def test_the_message_does_not_depend_on_the_order_of_the_stack():
+    """The engine hands stack policies their resources in the order the steps finished."""
+    assert findings(list(reversed(without_rotation()))) == [(NOT_ROTATING, KEY)]
 
 
 @pytest.mark.parametrize("value", [False, None, "true", 1])

@@ -8,6 +8,8 @@ from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 
+READS = types.CONNECTOR_PROFILE_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES
+
 POLICY = StackValidationPolicy(
     name="aws-appflow-connectorprofile-configure-customer-managed-key",
     description="AppFlow connector profiles encrypt connection credentials with a customer managed KMS key.",
@@ -24,6 +26,6 @@ POLICY = StackValidationPolicy(
     url=section("encryption-at-rest"),
     config_schema=config_schema(ALLOWED_KEYS_SCHEMA),
     validate=stack_validation(kms_arn_check(
-        types.CONNECTOR_PROFILE,
+        types.CONNECTOR_PROFILE_TYPES,
         absent_means="AppFlow encrypts the connection's credentials with the AWS managed key")),
 )

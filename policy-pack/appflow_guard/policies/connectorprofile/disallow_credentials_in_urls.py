@@ -10,6 +10,8 @@ from ...core.reporting import resource_validation
 from ...core.urls import profile_urls
 from ...core.values import plain
 
+READS = types.CONNECTOR_PROFILE_TYPES
+
 
 def check(args, findings):
     for url in profile_urls(plain(args.props)):
@@ -36,5 +38,5 @@ POLICY = ResourceValidationPolicy(
     ),
     url=DOCS_URL,
     config_schema=config_schema(),
-    validate=resource_validation(check, frozenset({types.CONNECTOR_PROFILE})),
+    validate=resource_validation(check, READS),
 )

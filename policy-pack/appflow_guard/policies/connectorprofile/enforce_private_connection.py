@@ -10,6 +10,8 @@ from ...core.values import UNKNOWN, plain
 
 DEFAULT_PRIVATE_CONNECTOR_TYPES = ("Salesforce", "SAPOData", "Snowflake")
 
+READS = types.CONNECTOR_PROFILE_TYPES
+
 
 def check(args, findings):
     supported = string_list(args.get_config(), "connectorTypes") or DEFAULT_PRIVATE_CONNECTOR_TYPES
@@ -45,5 +47,5 @@ POLICY = ResourceValidationPolicy(
             "description": "Connector types that must connect privately (default: Salesforce, SAPOData, Snowflake).",
         },
     }),
-    validate=resource_validation(check, frozenset({types.CONNECTOR_PROFILE})),
+    validate=resource_validation(check, READS),
 )

@@ -10,6 +10,8 @@ from ...core.values import UNKNOWN, dig, plain
 
 TRIGGER_TYPES = ["Scheduled", "Event", "OnDemand"]
 
+READS = types.FLOW_TYPES
+
 
 def check(args, findings):
     allowed = string_list(args.get_config(), "allowedTriggerTypes")
@@ -39,5 +41,5 @@ POLICY = ResourceValidationPolicy(
             "description": "Trigger types flows may use; the rule is off until this is set.",
         },
     }),
-    validate=resource_validation(check, frozenset({types.FLOW})),
+    validate=resource_validation(check, READS),
 )

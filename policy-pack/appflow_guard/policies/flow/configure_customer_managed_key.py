@@ -8,6 +8,8 @@ from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 
+READS = types.FLOW_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES
+
 POLICY = StackValidationPolicy(
     name="aws-appflow-flow-configure-customer-managed-key",
     description="AppFlow flows encrypt their data with a customer managed KMS key.",
@@ -23,5 +25,5 @@ POLICY = StackValidationPolicy(
     url=section("encryption-in-transit"),
     config_schema=config_schema(ALLOWED_KEYS_SCHEMA),
     validate=stack_validation(kms_arn_check(
-        types.FLOW, absent_means="AppFlow encrypts the flow's data with the AWS managed key")),
+        types.FLOW_TYPES, absent_means="AppFlow encrypts the flow's data with the AWS managed key")),
 )

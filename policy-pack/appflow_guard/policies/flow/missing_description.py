@@ -8,6 +8,8 @@ from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.reporting import resource_validation
 from ...core.values import UNKNOWN, plain
 
+READS = types.FLOW_TYPES
+
 
 def check(args, findings):
     description = plain(args.props).get("description")
@@ -27,5 +29,5 @@ POLICY = ResourceValidationPolicy(
     remediation_steps="Set description on the aws.appflow.Flow (without personal or confidential data).",
     url=DOCS_URL,
     config_schema=config_schema(),
-    validate=resource_validation(check, frozenset({types.FLOW})),
+    validate=resource_validation(check, READS),
 )

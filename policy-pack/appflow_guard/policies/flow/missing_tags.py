@@ -6,7 +6,10 @@ from ...core import types
 from ...core.config import config_schema, string_list
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.reporting import resource_validation
+from ...core.shapes import tag_pairs
 from ...core.values import UNKNOWN, plain
+
+READS = types.FLOW_TYPES
 
 
 def check(args, findings):
@@ -14,11 +17,14 @@ def check(args, findings):
     tags = plain(args.props).get("tags")
     if tags is UNKNOWN:
         return
-    if not isinstance(tags, dict) or not tags:
-        findings.add("tags are not set" + (f"; required tag keys: {', '.join(required)}." if required else "."))
+    pairs, complete = tag_pairs(tags)  # a map (pulumi-aws) or a list of {key, value} (aws-native)
+    if not pairs:
+        if complete:
+            findings.add("tags are not set" + (f"; required tag keys: {', '.join(required)}." if required else "."))
         return
-    missing = [key for key in required if key not in tags]
-    if missing:
+    keys = {key for key, _ in pairs}
+    missing = [key for key in required if key not in keys]
+    if missing and complete:
         findings.add(f"tags lack the required keys: {', '.join(missing)}.")
 
 
@@ -30,7 +36,8 @@ POLICY = ResourceValidationPolicy(
     severity=Severity.LOW,
     framework=FRAMEWORK,
     tags=["governance"],
-    remediation_steps="Add tags to the aws.appflow.Flow, including every key listed in requiredTags.",
+    remediation_steps=("Add tags to the aws.appflow.Flow (a list of {key, value} on aws_native.appflow.Flow), "
+                       "including every key listed in requiredTags."),
     url=DOCS_URL,
     config_schema=config_schema({
         "requiredTags": {
@@ -38,5 +45,5 @@ POLICY = ResourceValidationPolicy(
             "description": "Tag keys every flow must carry.",
         },
     }),
-    validate=resource_validation(check, frozenset({types.FLOW})),
+    validate=resource_validation(check, READS),
 )

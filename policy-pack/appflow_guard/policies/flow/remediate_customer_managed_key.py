@@ -7,6 +7,8 @@ from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.remediation import KEY_ARN_SCHEMA, configured_key, missing, set_property_when
 
+READS = types.FLOW_TYPES
+
 POLICY = ResourceValidationPolicy(
     name="aws-appflow-flow-remediate-customer-managed-key",
     description="At enforcement level remediate, flows without kmsArn get the configured customer managed key.",
@@ -18,5 +20,5 @@ POLICY = ResourceValidationPolicy(
     remediation_steps="Set this policy's enforcement level to remediate and keyArn to the key ARN to use.",
     url=section("key-management"),
     config_schema=config_schema(KEY_ARN_SCHEMA),
-    remediate=set_property_when(types.FLOW, "kmsArn", needs_fix=missing, value=configured_key),
+    remediate=set_property_when(READS, "kmsArn", needs_fix=missing, value=configured_key),
 )

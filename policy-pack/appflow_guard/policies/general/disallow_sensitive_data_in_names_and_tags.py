@@ -11,11 +11,14 @@ from ...core.documents import parse_document
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.reporting import stack_validation
 from ...core.sensitive import detect
+from ...core.shapes import NAME_FIELDS, policy_documents, tag_pairs
 from ...core.stack import StackView
-from ...core.values import as_dict, text
+from ...core.values import text
 
-FREE_FORM_FIELDS = ("name", "namePrefix", "description", "bucket", "bucketPrefix", "connectorLabel", "displayName")
-IAM_TYPES = types.IAM_DOCUMENT_TYPES | {types.IAM_ROLE}
+FREE_FORM_FIELDS = NAME_FIELDS  # the names of both providers (name, flowName, bucketName, ...)
+IAM_TYPES = types.IAM_TYPES
+READS = (types.APPFLOW_NAMED_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.S3_BUCKET_TYPES
+         | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES | types.IAM_TYPES)
 
 
 def _compile(patterns):
@@ -29,17 +32,18 @@ def _compile(patterns):
 
 
 def _grants_appflow(view, resource) -> bool:
-    document = parse_document(view.props(resource).get("policy"))
-    return any(action.lower().startswith("appflow:") for statement in document.statements for action in statement.actions)
+    return any(action.lower().startswith("appflow:")
+               for _, raw in policy_documents(resource.resource_type, view.props(resource))
+               for statement in parse_document(raw).statements for action in statement.actions)
 
 
 def resources_in_scope(view: StackView) -> list:
     """AppFlow resources and the KMS, S3, Secrets Manager and IAM resources they use."""
-    appflow = view.of_type(*types.APPFLOW_TYPES)
+    appflow = view.of_type(*types.APPFLOW_NAMED_TYPES)
     scope = list(appflow)
     scope += list(view.appflow_keys())
     in_scope = set(scope)
-    scope += [alias for alias in view.of_type(types.KMS_ALIAS)
+    scope += [alias for alias in view.of_type(*types.KMS_ALIAS_TYPES)
               if any(key in in_scope for key in view.dependencies(alias, "targetKeyId"))]
     scope += list(appflow_bucket_users(view))
     scope += view.appflow_secrets()
@@ -56,7 +60,7 @@ def fields(view: StackView, resource, patterns=(), allowed=frozenset()):
         value = text(props.get(field))
         if value:
             yield field, value
-    for key, value in as_dict(props.get("tags")).items():
+    for key, value in tag_pairs(props.get("tags"))[0]:  # a map, or aws-native's list of {key, value}
         yield "tag key", key
         if text(value):
             key_detection = detect(key, patterns, allowed)  # a sensitive key is named masked, never raw

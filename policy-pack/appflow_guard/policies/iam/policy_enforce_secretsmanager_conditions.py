@@ -9,7 +9,10 @@ from ...core.config import config_schema
 from ...core.documents import APPFLOW_SERVICE, parse_document
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import resource_validation
-from ...core.values import as_list, dig, plain
+from ...core.shapes import policy_documents
+from ...core.values import plain
+
+READS = types.IAM_TYPES
 
 
 def _limiting_values(statement, operator_suffix: str, key: str) -> list[str]:
@@ -44,16 +47,10 @@ def statement_problems(statement) -> list[str]:
     return problems
 
 
-def documents(resource_type: str, props: dict):
-    if resource_type == types.IAM_ROLE:
-        for index, inline in enumerate(as_list(props.get("inlinePolicies"))):
-            yield f"inlinePolicies[{index}].policy", dig(inline, "policy")
-    else:
-        yield "policy", props.get("policy")
-
-
 def check(args, findings):
-    for field, raw in documents(args.resource_type, plain(args.props)):
+    # pulumi-aws: policy (JSON text), a role's inlinePolicies[].policy; aws-native: policyDocument
+    # (an object), a role's policies[].policyDocument.
+    for field, raw in policy_documents(args.resource_type, plain(args.props)):
         document = parse_document(raw)
         allows = [statement for statement in document.statements if statement.allows]
         if not any(action.lower().startswith("appflow:") for statement in allows for action in statement.actions):
@@ -79,5 +76,5 @@ POLICY = ResourceValidationPolicy(
     ),
     url=section("connection-credentials"),
     config_schema=config_schema(),
-    validate=resource_validation(check, types.IAM_DOCUMENT_TYPES | {types.IAM_ROLE}),
+    validate=resource_validation(check, READS),
 )

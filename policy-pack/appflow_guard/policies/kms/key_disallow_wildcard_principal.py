@@ -7,7 +7,12 @@ from ...core.config import config_schema
 from ...core.documents import grants_appflow_service, has_source_condition, parse_document
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
+from ...core.shapes import document_field
 from ...core.stack import StackView
+
+# Keys are found through what AppFlow resources, buckets and secrets point at.
+READS = (types.KMS_KEY_TYPES | {types.KMS_KEY_POLICY} | types.KMS_ALIAS_TYPES | types.APPFLOW_TYPES
+         | types.S3_BUCKET_TYPES | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES)
 
 
 def key_policy_problems(document) -> list[str]:
@@ -27,7 +32,8 @@ def check(args, findings):
     view = StackView(args.resources)
     appflow_keys = view.appflow_keys()
     for key in appflow_keys:
-        documents = [("policy", key, view.props(key).get("policy"))]
+        field = document_field(key.resource_type)  # policy (JSON text) or keyPolicy (aws-native, an object)
+        documents = [(field, key, view.props(key).get(field))]
         documents += [("key policy", attached, view.props(attached).get("policy"))
                       for attached in view.dependents(key, "keyId", types.KMS_KEY_POLICY)]
         for label, holder, raw in documents:

@@ -2,22 +2,28 @@
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
+from ...core import types
 from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 from ...core.stack import StackView
 from ...core.values import UNKNOWN, text
 
+READS = (types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.APPFLOW_TYPES | types.S3_BUCKET_TYPES
+         | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES)
+
 
 def rotation_supported(props: dict) -> bool | None:
-    """Whether AWS can rotate the key automatically: only symmetric encryption keys outside a
-    custom key store can. None while the key spec or the key store is unknown."""
+    """Whether AWS can rotate the key automatically: only symmetric encryption keys with key
+    material from KMS, outside a custom key store, can (pulumi-aws names the store in
+    customKeyStoreId, aws-native gives origin AWS_CLOUDHSM, EXTERNAL or EXTERNAL_KEY_STORE).
+    None while the key spec, the key store or the origin is unknown."""
     specs = (props.get("keySpec"), props.get("customerMasterKeySpec"))
-    store = props.get("customKeyStoreId")
-    if store is UNKNOWN or any(value is UNKNOWN for value in specs):
+    store, origin = props.get("customKeyStoreId"), props.get("origin")
+    if store is UNKNOWN or origin is UNKNOWN or any(value is UNKNOWN for value in specs):
         return None
     spec = text(specs[0]) or text(specs[1]) or "SYMMETRIC_DEFAULT"
-    return spec == "SYMMETRIC_DEFAULT" and not text(store)
+    return spec == "SYMMETRIC_DEFAULT" and not text(store) and (text(origin) or "AWS_KMS") == "AWS_KMS"
 
 
 def check(args, findings):

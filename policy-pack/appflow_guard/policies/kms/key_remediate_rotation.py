@@ -9,6 +9,8 @@ from ...core.remediation import set_property_when
 from ...core.values import plain
 from .key_enable_rotation import rotation_supported
 
+READS = types.KMS_KEY_TYPES
+
 POLICY = ResourceValidationPolicy(
     name="aws-appflow-kms-key-remediate-rotation",
     description="At enforcement level remediate, KMS keys of the stack get automatic rotation turned on.",
@@ -21,6 +23,6 @@ POLICY = ResourceValidationPolicy(
     url=section("key-management"),
     config_schema=config_schema(),
     remediate=set_property_when(
-        types.KMS_KEY, "enableKeyRotation", needs_fix=lambda current: current is not True,
+        READS, "enableKeyRotation", needs_fix=lambda current: current is not True,
         value=lambda args: True if rotation_supported(plain(args.props)) else None),
 )

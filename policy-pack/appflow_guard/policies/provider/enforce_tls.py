@@ -10,6 +10,9 @@ from ...core.providers import custom_endpoints, provider_settings
 from ...core.reporting import resource_validation
 from ...core.values import UNKNOWN, flag
 
+# The provider (pulumi:providers:aws or pulumi:providers:aws-native) of each AppFlow resource.
+READS = types.APPFLOW_TYPES | types.PROVIDER_TYPES
+
 
 def check(args, findings):
     provider = provider_settings(args)

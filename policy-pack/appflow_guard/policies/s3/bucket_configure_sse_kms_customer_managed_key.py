@@ -2,6 +2,7 @@
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
+from ...core import types
 from ...core.buckets import appflow_bucket_users
 from ...core.config import config_schema
 from ...core.masking import shorten
@@ -9,6 +10,9 @@ from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 from ...core.stack import Resolution, StackView
 from ...core.values import UNKNOWN, as_dict
+
+READS = (types.S3_BUCKET_TYPES | types.S3_ENCRYPTION_TYPES | types.FLOW_TYPES | types.CONNECTOR_PROFILE_TYPES
+         | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES)
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 

@@ -8,7 +8,10 @@ from ...core.config import boolean, config_schema
 from ...core.documents import parse_document
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
+from ...core.shapes import document_field
 from ...core.stack import StackView
+
+READS = types.S3_BUCKET_TYPES | types.S3_BUCKET_POLICY_TYPES | types.FLOW_TYPES | types.CONNECTOR_PROFILE_TYPES
 
 
 def _denies_everyone(statement) -> bool:
@@ -31,8 +34,8 @@ def check(args, findings):
     view = StackView(args.resources)
     for bucket, users in appflow_bucket_users(view).items():
         used_by = f"AppFlow uses it ({', '.join(users)})"
-        documents = [parse_document(view.props(policy).get("policy"))
-                     for policy in view.attached(bucket, (types.S3_BUCKET_POLICY,))]
+        documents = [parse_document(view.props(policy).get(document_field(policy.resource_type)))
+                     for policy in view.attached(bucket, types.S3_BUCKET_POLICY_TYPES)]
         if any(document.unknown for document in documents):
             continue
         statements = [statement for document in documents for statement in document.statements]

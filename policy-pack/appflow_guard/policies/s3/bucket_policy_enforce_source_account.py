@@ -7,11 +7,14 @@ from ...core.config import config_schema
 from ...core.documents import grants_appflow_service, has_source_condition, parse_document
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import resource_validation
+from ...core.shapes import document_field
 from ...core.values import plain
+
+READS = types.S3_BUCKET_POLICY_TYPES
 
 
 def check(args, findings):
-    document = parse_document(plain(args.props).get("policy"))
+    document = parse_document(plain(args.props).get(document_field(args.resource_type)))
     for index, statement in enumerate(document.statements):
         if not grants_appflow_service(statement):
             continue
@@ -39,5 +42,5 @@ POLICY = ResourceValidationPolicy(
     ),
     url=section("encryption-at-rest"),
     config_schema=config_schema(),
-    validate=resource_validation(check, frozenset({types.S3_BUCKET_POLICY})),
+    validate=resource_validation(check, READS),
 )

@@ -2,11 +2,14 @@
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
+from ...core import types
 from ...core.cmk import check_customer_managed_key
 from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 from ...core.stack import StackView
+
+READS = types.SECRET_TYPES | types.CONNECTOR_PROFILE_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES
 
 
 def check(args, findings):

@@ -7,7 +7,10 @@ from ...core.config import config_schema, optional_string
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.reporting import stack_validation
 from ...core.stack import StackView
+from ...core.shapes import logging_field
 from ...core.values import flag
+
+READS = types.CLOUDTRAIL_TYPES | types.APPFLOW_TYPES
 
 
 def check(args, findings):
@@ -17,10 +20,12 @@ def check(args, findings):
         args.not_applicable("the stack has no AppFlow resources")
     if elsewhere:
         args.not_applicable(f"CloudTrail is provided by {elsewhere}")
-    for trail in view.of_type(types.CLOUDTRAIL):
-        if flag(view.props(trail).get("enableLogging")) is not False:
+    for trail in view.of_type(*types.CLOUDTRAIL_TYPES):
+        if flag(view.props(trail).get(logging_field(trail.resource_type))) is not False:  # enableLogging / isLogging
             return
-    findings.add("The stack deploys AppFlow resources but no enabled aws.cloudtrail.Trail records API activity; "
+    native = all(types.is_native(resource.resource_type) for resource in view.of_type(*types.APPFLOW_TYPES))
+    trail = "aws_native.cloudtrail.Trail (is_logging=True)" if native else "aws.cloudtrail.Trail"
+    findings.add(f"The stack deploys AppFlow resources but no enabled {trail} records API activity; "
                  "add one, or set organizationTrail if an organisation trail covers this account.")
 
 

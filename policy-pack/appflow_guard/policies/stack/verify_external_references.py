@@ -12,6 +12,9 @@ from ...core.reporting import stack_validation
 from ...core.stack import Resolution, StackView
 from ...core.values import dig
 
+READS = (types.APPFLOW_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.S3_BUCKET_TYPES
+         | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES)
+
 
 def _describe(link) -> str:
     if link.resolution is Resolution.EXTERNAL:

@@ -1,0 +1,183 @@
+"""The real Pulumi engine and `appflow-guard check` agree on every program we ship.
+
+The engine is pulumi v3.274.1 built from the Go module proxy (scripts/build-engine); the pack,
+pulumi-policy and the Python SDK are the real ones; the Python language host and the AWS providers
+are this project's stand-ins (tests/e2e/standins). Each comparison is on the findings a user sees:
+policy, resource type and name, enforcement level and message, and on the verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pulumi_engine import REPO_ROOT, EngineWorkspace, build_engine, checker, policy_findings  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+PROGRAM_ROOTS = [os.path.join(REPO_ROOT, "examples"), os.path.join(REPO_ROOT, "tests", "programs")]
+PROGRAMS = sorted(
+    os.path.join(root, name) for root in PROGRAM_ROOTS if os.path.isdir(root) for name in os.listdir(root)
+    if os.path.isfile(os.path.join(root, name, "Pulumi.yaml")))
+
+
+def program_id(path: str) -> str:
+    return os.path.relpath(path, REPO_ROOT)
+
+
+def expected(program: str) -> dict:
+    with open(os.path.join(program, "expected.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def checker_options(program: str) -> dict:
+    """Extra arguments and environment a program's check needs (checker.json beside it), if any."""
+    path = os.path.join(program, "checker.json")
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def policy_config(program: str) -> str | None:
+    name = expected(program).get("config")
+    return os.path.join(program, name) if name else None
+
+
+@pytest.fixture(scope="session")
+def pulumi_binary() -> str:
+    return build_engine()  # fails the tests (never skips them) when the engine cannot be built
+
+
+@pytest.fixture(scope="session")
+def descriptions() -> dict[str, str]:
+    from appflow_guard.pack import POLICIES
+
+    return {policy.name: policy.description for policy in POLICIES}
+
+
+@pytest.fixture()
+def workspace(pulumi_binary, tmp_path) -> EngineWorkspace:
+    return EngineWorkspace(pulumi_binary, str(tmp_path))
+
+
+def checker_findings(report: dict) -> list[tuple]:
+    return sorted((f["policy"], f["resourceType"], f["resourceName"], f["enforcementLevel"], f["message"])
+                  for f in report["findings"])
+
+
+def engine_errors(run) -> list[str]:
+    """Error diagnostics other than the engine's own "preview failed" / "update failed" verdicts."""
+    return [message for message in run.diagnostics("error")
+            if message.strip() not in ("preview failed", "update failed")]
+
+
+def engine_preview(workspace: EngineWorkspace, program: str):
+    project = workspace.project(program)
+    options = checker_options(program)
+    workspace.env.update(options.get("env", {}))
+    workspace.init_stack(project, config=options.get("stackConfig"))
+    return project, workspace.preview(project, policy_config(program))
+
+
+def test_every_example_is_compared():
+    names = {program_id(program) for program in PROGRAMS}
+    assert "examples/compliant-salesforce-to-s3" in names
+    assert len([name for name in names if name.startswith("examples/")]) >= 10
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=program_id)
+def test_preview_findings_and_verdict_agree(workspace, descriptions, program):
+    _, run = engine_preview(workspace, program)
+    assert engine_errors(run) == [], run.stdout
+    engine = sorted(finding.key() for finding in policy_findings(run, descriptions))
+    options = checker_options(program)
+    exit_code, report = checker(program, "preview", policy_config(program), options.get("args"),
+                                options.get("env"))
+    assert engine == checker_findings(report)
+    assert run.exit_code == exit_code == expected(program)["preview"]["exitCode"], run.stdout
+
+
+DEPLOYABLE = [program for program in PROGRAMS if expected(program)["update"]["exitCode"] == 0]
+
+
+@pytest.mark.parametrize("program", DEPLOYABLE, ids=program_id)
+def test_up_findings_and_remediations_agree(workspace, descriptions, program):
+    project, preview = engine_preview(workspace, program)
+    assert preview.exit_code == 0, preview.stdout
+    run = workspace.up(project, policy_config(program))
+    assert engine_errors(run) == [], run.stdout
+    assert run.exit_code == 0, run.stdout + run.stderr
+    engine = sorted(finding.key() for finding in policy_findings(run, descriptions))
+    options = checker_options(program)
+    _, report = checker(program, "update", policy_config(program), options.get("args"), options.get("env"))
+    assert engine == checker_findings(report)
+
+
+def test_the_engine_suite_needs_no_network(workspace, descriptions):
+    """With no network interface but loopback, the engine gives the same findings as anywhere."""
+    program = os.path.join(REPO_ROOT, "examples", "aws-managed-keys")
+    project = workspace.project(program)
+    workspace.init_stack(project)
+    run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project, events=True, offline=True)
+    assert engine_errors(run) == [], run.stdout + run.stderr
+    assert run.exit_code == 1
+    assert sorted((f.policy, f.resourceName) for f in policy_findings(run, descriptions)) == sorted(
+        (f["policy"], f["resourceName"]) for f in expected(program)["preview"]["findings"])
+
+
+def test_remediation_example_is_deployed_with_the_remediated_values(workspace):
+    program = os.path.join(REPO_ROOT, "examples", "remediation")
+    project, _ = engine_preview(workspace, program)
+    assert workspace.up(project, policy_config(program)).exit_code == 0
+    state = json.loads(workspace.run(["stack", "export"], project).stdout)
+    by_name = {resource["urn"].rsplit("::", 1)[-1]: resource for resource in state["deployment"]["resources"]}
+    with open(policy_config(program), encoding="utf-8") as handle:
+        key_arn = json.load(handle)["aws-appflow-flow-remediate-customer-managed-key"]["keyArn"]
+    assert by_name["appflow-key"]["inputs"]["enableKeyRotation"] is True
+    assert by_name["accounts-to-s3"]["inputs"]["kmsArn"] == key_arn
+
+
+def test_invalid_policy_config_is_refused_by_both_naming_the_same_policy_and_key(workspace, tmp_path):
+    program = os.path.join(REPO_ROOT, "examples", "compliant-salesforce-to-s3")
+    config = tmp_path / "bad-config.json"
+    config.write_text(json.dumps({"aws-appflow-flow-missing-tags": {"requiredTags": "team"}}))
+    project = workspace.project(program)
+    workspace.init_stack(project)
+    run = workspace.preview(project, str(config))
+    assert run.exit_code != 0
+    engine_text = run.stdout + run.stderr
+    assert "aws-appflow-flow-missing-tags" in engine_text and "requiredTags" in engine_text, engine_text
+
+    completed = subprocess.run([sys.executable, "-m", "appflow_guard.checker.cli", "check", program,
+                                "--config", str(config)], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 2
+    assert "aws-appflow-flow-missing-tags" in completed.stderr and "requiredTags" in completed.stderr
+
+
+AUDITED = ["compliant-salesforce-to-s3", "remediation"] + [
+    os.path.basename(program) for program in DEPLOYABLE
+    if program.startswith(os.path.join(REPO_ROOT, "examples")) and expected(program)["update"]["findings"]][:1]
+
+
+@pytest.mark.parametrize("name", AUDITED)
+def test_audit_of_exported_state_equals_pulumi_policy_analyze(workspace, descriptions, tmp_path, name):
+    program = os.path.join(REPO_ROOT, "examples", name)
+    project, _ = engine_preview(workspace, program)
+    assert workspace.up(project, policy_config(program)).exit_code == 0
+    state = tmp_path / "state.json"
+    assert workspace.run(["stack", "export", "--file", str(state)], project).exit_code == 0
+
+    analyzed = workspace.analyze(str(state), project)
+    engine = sorted(finding.key() for finding in policy_findings(analyzed, descriptions))
+
+    completed = subprocess.run([sys.executable, "-m", "appflow_guard.checker.cli", "audit", str(state),
+                                "--format", "json"], capture_output=True, text=True, timeout=300)
+    assert completed.returncode in (0, 1), completed.stderr
+    assert engine == checker_findings(json.loads(completed.stdout))
+    assert analyzed.exit_code == completed.returncode
