@@ -1,9 +1,13 @@
-"""The idiom programs of tests/programs (code as real programs write it), in both phases: exact findings.
+"""The idiom programs (code as real programs write it), in both phases: exact findings.
 
+tests/programs/ holds the ones the engine agreement suite also runs; tests/programs-checker-only/ the
+ones the engine cannot run by design (a secure config without its passphrase, a stack reference to a
+stack that does not exist: the engine refuses them, the checker checks them with unknowns and says so).
 Each folder holds a Pulumi program, expected.json (the format of examples/*/expected.json) and
 checker.json: {"args": [checker flags, paths relative to the program folder], "env": {variables},
-"notes": [the report's notes, in both phases], "engine": "what the engine needs to run it (optional)"}.
-PULUMI_CONFIG_PASSPHRASE(_FILE) are removed from the environment unless checker.json sets them.
+"notes": [the report's notes, in both phases], "stackFile": "the stack config file the engine must use
+(optional)"}. PULUMI_CONFIG_PASSPHRASE(_FILE) are removed from the environment unless checker.json
+sets them.
 """
 
 import json
@@ -15,15 +19,16 @@ import pytest
 
 from conftest import REPO_ROOT
 
-PROGRAMS_DIR = os.path.join(REPO_ROOT, "tests", "programs")
-PROGRAMS = sorted(name for name in os.listdir(PROGRAMS_DIR)
-                  if os.path.isfile(os.path.join(PROGRAMS_DIR, name, "Pulumi.yaml")))
+FOLDERS = [os.path.join(REPO_ROOT, "tests", "programs"), os.path.join(REPO_ROOT, "tests", "programs-checker-only")]
+LOCATIONS = {name: folder for folder in FOLDERS for name in os.listdir(folder)
+             if os.path.isfile(os.path.join(folder, name, "Pulumi.yaml"))}
+PROGRAMS = sorted(LOCATIONS)
 KEYS = ("policy", "resourceName", "enforcementLevel", "message")
 PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 
 
 def read(program, name):
-    with open(os.path.join(PROGRAMS_DIR, program, name), encoding="utf-8") as handle:
+    with open(os.path.join(LOCATIONS[program], program, name), encoding="utf-8") as handle:
         return json.load(handle)
 
 
@@ -34,7 +39,7 @@ def check(program, phase, output_format="json"):
     completed = subprocess.run(
         [sys.executable, "-m", "appflow_guard.checker.cli", "check", ".", "--phase", phase, "--format", output_format,
          *spec.get("args", [])],
-        cwd=os.path.join(PROGRAMS_DIR, program), env=env, capture_output=True, text=True, timeout=300)
+        cwd=os.path.join(LOCATIONS[program], program), env=env, capture_output=True, text=True, timeout=300)
     assert completed.stderr == "", completed.stderr
     return completed.returncode, completed.stdout
 

@@ -3,7 +3,7 @@
 import pulumi
 import pulumi_aws as aws
 
-shared = pulumi.StackReference("acme/shared-keys/prod")
+shared = pulumi.StackReference("organization/shared-keys/prod")
 aws.appflow.Flow(
     "to-shared-landing", description="Copies files into the shared landing bucket", tags={"team": "data-platform"},
     kms_arn=shared.require_output("appflowKeyArn"),
