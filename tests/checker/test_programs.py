@@ -70,3 +70,11 @@ def test_decrypted_config_secrets_never_appear_in_any_output():
             assert exit_code == 1
             assert "embeds user credentials" in stdout
             assert [value for value in planted if value.lower() in stdout.lower()] == []
+
+
+def test_every_output_format_names_what_was_not_checked():
+    note = read("stack-reference-missing", "checker.json")["notes"][0]
+    for output_format, shown in (("text", note), ("json", json.dumps(note)[1:-1]), ("html", note),
+                                 ("markdown", note.replace("_", "\\_"))):
+        _, stdout = check("stack-reference-missing", "preview", output_format)
+        assert shown in stdout, output_format
