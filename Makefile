@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install cli test fuzz demo readme-table notebooks bench clean
+.PHONY: install cli test fuzz demo readme-table notebooks bench corpus clean
 
 install: $(STAMP)
 
@@ -60,6 +60,12 @@ guides-sync: $(STAMP)
 # checkov goes into its own throwaway build/checkov-venv, never into .venv. Takes about 10 minutes.
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The checker on public Pulumi Python programs nobody here wrote (scripts/corpus/programs.txt), in preview
+# and update; SOURCES is the folder holding their repositories' checkouts. A measurement, not a test.
+corpus: $(STAMP)
+	@test -n "$(SOURCES)" || { echo "usage: make corpus SOURCES=DIR (DIR/pulumi/examples, DIR/pulumi/templates; see scripts/corpus/programs.txt)"; exit 2; }
+	$(PY) scripts/corpus/run.py $(SOURCES)
 
 clean:
 	rm -rf build .pytest_cache

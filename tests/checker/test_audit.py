@@ -52,3 +52,26 @@ def test_empty_deployment_has_no_findings(capsys, tmp_path):
     state.write_text(json.dumps({"version": 3, "deployment": {"resources": []}}))
     assert main(["audit", str(state), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_resource_references_in_an_export_reach_the_pack_as_the_engine_sends_them(capsys, tmp_path):
+    """A bucket policy whose bucket is a resource reference (an ID), a tag holding a component (a URN)."""
+    from appflow_guard.checker.sources import from_state
+
+    reference = "5cf8f73096256a8f31e491e813e4eb8e"
+    signature = "4dabf18193072939515e22adb298388d"
+    document = {"deployment": {"resources": [
+        {"urn": "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", "type": "pulumi:pulumi:Stack"},
+        {"urn": "urn:pulumi:dev::p::aws:s3/bucketPolicy:BucketPolicy::policy", "type": "aws:s3/bucketPolicy:BucketPolicy",
+         "inputs": {"bucket": {signature: reference, "urn": "urn:pulumi:dev::p::aws:s3/bucketV2:BucketV2::b",
+                               "id": "landing-bucket"}, "policy": "{}"},
+         "outputs": {"tags": {"team": {signature: reference, "urn": "urn:pulumi:dev::p::acme:index:Team::t"}},
+                     "pending": [{signature: reference, "urn": "urn:x", "id": ""}]}}]}}
+    _, resources, states = from_state(document)
+    assert resources[1].properties == {"bucket": "landing-bucket", "policy": "{}"}
+    assert states[1].properties["tags"] == {"team": "urn:pulumi:dev::p::acme:index:Team::t"}
+    assert states[1].properties["pending"] == ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps(document))
+    assert main(["audit", str(state), "--format", "json"]) == 0
+    assert capsys.readouterr().err == ""

@@ -203,7 +203,8 @@ def checker(program: str, phase: str, config: Optional[str] = None, extra: Optio
                "--format", "json", *(extra or [])]
     if config:
         command += ["--config", config]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300,
+    # In the program's folder: checker.json's file arguments are relative to it.
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=program,
                                env={**os.environ, **(env or {})})
     if completed.returncode not in (0, 1):
         raise AssertionError(f"appflow-guard check failed ({completed.returncode}): {completed.stderr}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -77,10 +78,41 @@ def engine_errors(run) -> list[str]:
             if message.strip() not in ("preview failed", "update failed")]
 
 
+def publish_stack(workspace: EngineWorkspace, reference: str, outputs_file: str) -> None:
+    """The stack a program references (organization/PROJECT/STACK), deployed with the outputs the
+    checker reads from ``outputs_file`` (its --stack-reference file), so the engine reads the same."""
+    import yaml
+
+    _, project_name, stack = reference.split("/")
+    with open(outputs_file, encoding="utf-8") as handle:
+        outputs = yaml.safe_load(handle) or {}
+    folder = os.path.join(workspace.root, "referenced", project_name)
+    if os.path.isdir(folder):
+        return
+    os.makedirs(folder)
+    with open(os.path.join(folder, "Pulumi.yaml"), "w", encoding="utf-8") as handle:
+        handle.write(f"name: {project_name}\nruntime: python\n")
+    with open(os.path.join(folder, "__main__.py"), "w", encoding="utf-8") as handle:
+        handle.write("import json\nimport pulumi\n\n"
+                     f"for key, value in json.loads({json.dumps(outputs)!r}).items():\n"
+                     "    pulumi.export(key, value)\n")
+    workspace.init_stack(folder, stack)
+    done = workspace.run(["up", "--yes", "--skip-preview"], folder)
+    if done.exit_code != 0:
+        raise AssertionError(f"deploying the referenced stack {reference} failed: {done.stdout}{done.stderr}")
+
+
 def engine_preview(workspace: EngineWorkspace, program: str):
     project = workspace.project(program)
     options = checker_options(program)
     workspace.env.update(options.get("env", {}))
+    if options.get("stackFile"):  # the program's own stack config (encrypted secrets): the engine decrypts it
+        shutil.copy(os.path.join(program, options["stackFile"]), project)
+    arguments = options.get("args", [])
+    for flag, value in zip(arguments, arguments[1:]):
+        if flag == "--stack-reference":
+            name, _, path = value.partition("=")
+            publish_stack(workspace, name, os.path.join(program, path))
     workspace.init_stack(project, config=options.get("stackConfig"))
     return project, workspace.preview(project, policy_config(program))
 

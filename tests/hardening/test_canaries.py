@@ -235,3 +235,59 @@ def test_no_canary_in_any_output_and_findings_name_the_field(program, phase):
     assert ("canary-secret", "The tag 'token' contains a secret token (gh***)") in sensitive
     assert ("canary-key", "The tag key contains an email address (c***@example.com)") in sensitive
     assert ("canary-key", "The description contains a secret token (gl***)") in sensitive
+
+
+CONFIG_PROGRAM = """
+    import pulumi
+    import pulumi_aws as aws
+
+    config = pulumi.Config()
+    key = aws.kms.Key("canary-config-key", enable_key_rotation=True)
+    aws.appflow.ConnectorProfile(
+        "config-profile", connector_type="Salesforce", connection_mode="Private", kms_arn=key.arn,
+        connector_profile_config={
+            "connector_profile_credentials": {"salesforce": {"jwt_token": config.require_secret("jwt"),
+                                                             "oauth2_grant_type": "JWT_BEARER"}},
+            "connector_profile_properties": {"salesforce": {"instance_url": config.require_secret("instanceUrl")}}})
+    aws.appflow.Flow("config-flow", kms_arn=key.arn, tags={"owner": config.require("owner")},
+                     source_flow_config={"connector_type": "S3", "source_connector_properties": {"s3": {
+                         "bucket_name": "src", "bucket_prefix": "in"}}},
+                     destination_flow_configs=[{"connector_type": "S3", "destination_connector_properties": {
+                         "s3": {"bucket_name": "dst"}}}],
+                     tasks=[{"task_type": "Map_all", "source_fields": [], "connector_operators": [{"s3": "NO_OP"}]}],
+                     trigger_config={"trigger_type": "OnDemand"})
+"""
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_no_decrypted_config_secret_in_any_output(tmp_path, monkeypatch, phase):
+    """Canaries in passphrase-encrypted config (a JWT, a URL's user and password, an email in a secure tag
+    value): decrypted, found by the rules, shown by no output format."""
+    import base64
+
+    from appflow_guard.checker.secrets import derive_key, encrypt
+
+    canaries = Canaries()
+    key = derive_key("canary passphrase", b"canarysa")
+    nonce = iter(hashlib.sha256(str(index).encode()).digest()[:12] for index in range(10))
+    owner = f"{canaries.new('owner email')}@example.com"
+    (tmp_path / "Pulumi.yaml").write_text("name: canary-config\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(CONFIG_PROGRAM))
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        f"encryptionsalt: v1:{base64.b64encode(b'canarysa').decode()}:{encrypt(key, 'pulumi', next(nonce))}\n"
+        f"config:\n"
+        f"  canary-config:jwt:\n    secure: {encrypt(key, canaries.new('jwt'), next(nonce))}\n"
+        f"  canary-config:instanceUrl:\n    secure: {encrypt(key, canaries.url('instance url'), next(nonce))}\n"
+        f"  canary-config:owner:\n    secure: {encrypt(key, owner, next(nonce))}\n")
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "canary passphrase")
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE_FILE", raising=False)
+    report = check_program(str(tmp_path), phase=phase)
+    outputs = {"text": render_text(report), "json": render_json(report),
+               "sarif": render_sarif(report, report.program_files, str(tmp_path))}
+    for name, text in outputs.items():
+        leaked = sorted(where for canary, where in canaries.planted.items() if canary.lower() in text.lower())
+        assert leaked == [], f"{name} output shows decrypted config secrets from: {leaked}"
+    messages = [finding.message for finding in report.findings]
+    assert any(message.startswith("connectorProfileConfig.connectorProfileProperties.salesforce.instanceUrl '")
+               and "embeds user credentials" in message for message in messages), messages
+    assert any("The tag 'owner' contains an email address" in message for message in messages), messages

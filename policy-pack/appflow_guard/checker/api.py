@@ -52,8 +52,13 @@ def resolve_pack(path: Optional[str] = None) -> str:
 
 
 def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", config: Optional[dict] = None,
-                  policy_pack: Optional[str] = None, timeout: float = 120.0) -> Report:
-    """Run the Pulumi program in ``program_dir`` under mocks and evaluate the pack on it."""
+                  policy_pack: Optional[str] = None, timeout: float = 120.0, mocks: Optional[dict] = None,
+                  stack_references: Optional[dict] = None) -> Report:
+    """Run the Pulumi program in ``program_dir`` under mocks and evaluate the pack on it.
+
+    ``mocks``: answers to data sources and resource outputs (mocksfile.load_mocks); ``stack_references``:
+    stack name -> its outputs. The report's ``notes`` say what could not be checked as under the engine.
+    """
     if phase not in ("preview", "update"):
         raise CheckError(f"phase must be preview or update, not {phase!r}")
     pack = resolve_pack(policy_pack)
@@ -62,7 +67,7 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
     # it, as the engine does; the program's own errors are reported before the pack's.
     evaluation = process = None
     try:
-        with ProgramRun(project, stack, phase, timeout) as program:
+        with ProgramRun(project, stack, phase, timeout, mocks=mocks, stack_references=stack_references) as program:
             from .evaluate import Evaluation
             from .pack_process import PackProcess
             from .sources import RegistrationSource
@@ -81,6 +86,7 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
                 for resource, state in source.add(registration):
                     evaluation.analyze(resource, state)
         report = evaluation.finish()
+        report.notes = [*project.notices, *program.notices]
     finally:
         if evaluation is not None:
             evaluation.close()

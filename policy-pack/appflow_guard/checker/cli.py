@@ -71,10 +71,14 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(options) -> int:
+    from .mocksfile import load_mocks, parse_stack_reference
+
     config = load_config_file(options.config) if options.config else {}
+    mocks = load_mocks(options.mocks) if options.mocks else None
+    stack_references = dict(parse_stack_reference(spec) for spec in options.stack_reference or [])
     resolve_pack(options.policy_pack)
     report = check_program(options.program_dir, options.phase, options.stack, config, options.policy_pack,
-                           options.timeout)
+                           options.timeout, mocks=mocks, stack_references=stack_references)
     return _emit(report, options, report.program_files, os.getcwd())
 
 
@@ -172,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--phase", choices=("preview", "update"), default="preview",
                        help="preview: computed outputs unknown (default); update: resolved")
     check.add_argument("--stack", default="dev", help="stack name (default dev); reads Pulumi.<stack>.yaml config")
+    check.add_argument("--mocks", metavar="FILE",
+                       help="YAML or JSON: answers to data sources (invokes) and resource outputs (resources)")
+    check.add_argument("--stack-reference", action="append", metavar="ORG/PROJECT/STACK=FILE",
+                       help="outputs (YAML or JSON mapping) of a stack the program references; repeatable")
     _add_common(check)
     check.set_defaults(run=_check)
 

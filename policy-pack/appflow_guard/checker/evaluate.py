@@ -48,6 +48,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     policies: dict[str, dict] = field(default_factory=dict)
     program_files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was not checked as under the engine, and why
 
     def count(self, level: str) -> int:
         return sum(1 for finding in self.findings if finding.enforcementLevel == level)
@@ -69,6 +70,7 @@ class Report:
                 "remediate": self.count("remediate"),
                 "blocked": self.blocked,
             },
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
 

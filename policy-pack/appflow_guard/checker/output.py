@@ -43,6 +43,8 @@ def render_text(report: Report, colour: bool = False) -> str:
             if description:
                 lines.append(f"          {description}")
             lines.extend(f"          {line}" for line in finding.message.splitlines())
+    if report.notes:
+        lines += ["", "Not checked as under the engine:"] + [f"    - {note}" for note in report.notes]
     lines += ["", verdict_line(report)]
     return "\n".join(lines) + "\n"
 
@@ -104,6 +106,8 @@ def render_markdown(report: Report) -> str:
         lines.append("</details>")
     else:
         lines.append("No findings.")
+    if report.notes:
+        lines += ["", "**Not checked as under the engine:**", ""] + [f"- {_md(note)}" for note in report.notes]
     lines += ["", f"<sub>{_md(report.pack_name)}@v{_md(report.pack_version)}</sub>"]
     return "\n".join(lines) + "\n"
 
@@ -166,6 +170,9 @@ def render_html(report: Report) -> str:
         parts.append("</details>")
     else:
         parts.append("<p>No findings.</p>")
+    if report.notes:
+        parts.append("<h2>Not checked as under the engine</h2><ul>" +
+                     "".join(f"<li>{escape(note)}</li>" for note in report.notes) + "</ul>")
     parts += [f"<footer><small>{escape(report.pack_name)}@v{escape(report.pack_version)}</small></footer>",
               "</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"

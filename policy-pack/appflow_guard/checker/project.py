@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Optional
 
 from google.protobuf import struct_pb2
 
@@ -29,6 +29,8 @@ class Project:
     main: str
     python: str
     config: dict
+    secret_keys: frozenset = frozenset()
+    notices: tuple = ()
 
 
 def _read_yaml(path: str) -> dict:
@@ -57,20 +59,27 @@ def _python_for(directory: str, runtime) -> str:
     return sys.executable
 
 
-def _stack_config(directory: str, project: str, stack: str) -> dict:
+def _stack_config(directory: str, project: str, stack: str) -> tuple[dict, frozenset, tuple]:
+    """(config, the keys that hold secrets, notices) of Pulumi.<stack>.yaml, secure values decrypted as the CLI
+    decrypts them when it can (passphrase provider and PULUMI_CONFIG_PASSPHRASE[_FILE]), else unknown."""
+    from .secrets import StackSecrets
+
     path = os.path.join(directory, f"Pulumi.{stack}.yaml")
     if not os.path.isfile(path):
-        return {}
-    config = _read_yaml(path).get("config") or {}
+        return {}, frozenset(), ()
+    settings = _read_yaml(path)
+    config = settings.get("config") or {}
     if not isinstance(config, dict):
         raise CheckError(f"{path}: config must be a mapping")
-    result = {}
+    secrets = StackSecrets(path, settings)
+    result, secret_keys = {}, set()
     for key, value in config.items():
         key = str(key) if ":" in str(key) else f"{project}:{key}"
-        if isinstance(value, dict) and "secure" in value:
-            raise CheckError(f"{path}: {key} is an encrypted secret; the offline checker cannot decrypt it")
+        value, secret = secrets.reveal(key, value)
+        if secret:
+            secret_keys.add(key)
         result[key] = value
-    return result
+    return result, frozenset(secret_keys), tuple(secrets.notices())
 
 
 def load_project(directory: str, stack: str) -> Project:
@@ -97,8 +106,8 @@ def load_project(directory: str, stack: str) -> Project:
         main_path = os.path.join(main_path, "__main__.py")
     if not os.path.isfile(main_path):
         raise CheckError(f"{directory}: the program entry point {os.path.relpath(main_path, directory)} does not exist")
-    return Project(directory, name, main_path, _python_for(directory, runtime),
-                   _stack_config(directory, name, stack))
+    config, secret_keys, notices = _stack_config(directory, name, stack)
+    return Project(directory, name, main_path, _python_for(directory, runtime), config, secret_keys, notices)
 
 
 def _end_session(process: subprocess.Popen) -> None:
@@ -120,15 +129,25 @@ class ProgramRun:
     waits on the checker. Iteration raises CheckError when the program fails, dies or overruns ``timeout``.
     """
 
-    def __init__(self, project: Project, stack: str, phase: str, timeout: float) -> None:
+    def __init__(self, project: Project, stack: str, phase: str, timeout: float,
+                 mocks: Optional[dict] = None, stack_references: Optional[dict] = None) -> None:
         self.timeout = timeout
         self.stderr_tail = ""
+        self.notices: list[str] = []
         self._lines: queue.Queue = queue.Queue()
         self._stderr = tempfile.TemporaryFile()
+        # Mocks, stack references and the secret keys travel in a file only the runner reads (it holds
+        # decrypted config values when the config has secrets: removed as soon as the runner has read it,
+        # and at the latest when the run ends).
+        self._options = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8")
+        with self._options:
+            json.dump({"config": project.config, "mocks": mocks or {}, "stackReferences": stack_references or {},
+                       "secretKeys": sorted(project.secret_keys)}, self._options)
         read_end, write_end = os.pipe()
         command = [project.python, RUNNER, "--program-dir", os.path.dirname(project.main),
                    "--main", project.main, "--project", project.name, "--stack", stack, "--phase", phase,
-                   "--config", json.dumps(project.config), "--output-fd", str(write_end)]
+                   "--output-fd", str(write_end),
+                   "--options", self._options.name]
         # Its own session, so that a timeout also ends whatever the program started; its stderr goes
         # to a file (a child left holding a pipe cannot stall us); no bytecode is written into the
         # program's folder.
@@ -139,6 +158,7 @@ class ProgramRun:
                 env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
         except OSError as error:
             os.close(read_end)
+            os.unlink(self._options.name)
             raise CheckError(f"the program could not be run with {project.python}: {error.strerror}") from None
         finally:
             os.close(write_end)
@@ -170,6 +190,9 @@ class ProgramRun:
                 self.close()
                 raise CheckError(f"the program could not be run: {self.stderr_tail or 'no output'}")
             message = json.loads(line)
+            if "notice" in message:
+                self.notices.append(message["notice"])
+                continue
             if "error" in message:
                 self.close()
                 raise CheckError(f"the program failed: {message['error']}")
@@ -185,6 +208,10 @@ class ProgramRun:
         """Kill the program's process group (its children too), reap the program, keep its last stderr line."""
         if self._stderr.closed:
             return
+        try:
+            os.unlink(self._options.name)
+        except OSError:
+            pass
         try:
             os.killpg(self._process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -17,14 +17,34 @@ import gc
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import traceback
 import types
-from typing import Callable
+from typing import Callable, Optional
 
 ACCOUNT = "123456789012"
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
+RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
+RESOURCE_SIGNATURE_BYTES = RESOURCE_SIGNATURE.encode()
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
+def _sibling(name: str):
+    """A module of the checker beside this file, loaded by path: the runner imports nothing of the checker
+    package (the program's interpreter may not have it) and adds nothing to the program's sys.path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"_appflow_guard_{name}",
+                                                  os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+aws_answers = _sibling("aws_answers")
 
 
 def _digest(*parts: str, length: int = 8) -> str:
@@ -34,6 +54,29 @@ def _digest(*parts: str, length: int = 8) -> str:
 def _uuid(*parts: str) -> str:
     value = hashlib.sha256("/".join(parts).encode()).hexdigest()
     return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:32]}"
+
+
+# ARNs whose service or resource part is not "<module>:...:<kind>/<name>".
+ARN_FORMS = {
+    "aws:sfn/stateMachine:StateMachine": ("states", "stateMachine:{}"),
+    "aws:lambda/function:Function": ("lambda", "function:{}"),
+    "aws:sns/topic:Topic": ("sns", "{}"),
+    "aws:sqs/queue:Queue": ("sqs", "{}"),
+    "aws:cloudwatch/logGroup:LogGroup": ("logs", "log-group:{}"),
+    "aws:dynamodb/table:Table": ("dynamodb", "table/{}"),
+    "aws:ecr/repository:Repository": ("ecr", "repository/{}"),
+    "aws:ecs/cluster:Cluster": ("ecs", "cluster/{}"),
+    "aws:eks/cluster:Cluster": ("eks", "cluster/{}"),
+    "aws:rds/instance:Instance": ("rds", "db:{}"),
+    "aws:lb/loadBalancer:LoadBalancer": ("elasticloadbalancing", "loadbalancer/app/{}/0123456789abcdef"),
+    "aws:lb/targetGroup:TargetGroup": ("elasticloadbalancing", "targetgroup/{}/0123456789abcdef"),
+    "aws:apigatewayv2/api:Api": ("apigateway", "/apis/{}"),
+    "aws:apigateway/restApi:RestApi": ("apigateway", "/restapis/{}"),
+    "aws:ec2/vpc:Vpc": ("ec2", "vpc/{}"),
+    "aws:ec2/subnet:Subnet": ("ec2", "subnet/{}"),
+    "aws:ec2/securityGroup:SecurityGroup": ("ec2", "security-group/{}"),
+    "aws:ec2/instance:Instance": ("ec2", "instance/{}"),
+}
 
 
 def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tuple[str, dict] | None:
@@ -94,10 +137,10 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
         physical = key_id
         outputs = {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"}
     elif type_token == "aws:kms/alias:Alias":
-        physical = inputs.get("name") or f"alias/{name}"
+        physical = inputs["name"] if isinstance(inputs.get("name"), str) else f"alias/{name}"
         outputs = {"arn": f"arn:aws:kms:{region}:{ACCOUNT}:{physical}", "targetKeyArn": inputs.get("targetKeyId")}
     elif type_token in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
-        physical = inputs.get("bucket") or f"{name}-{_digest(type_token, name)}"
+        physical = inputs["bucket"] if isinstance(inputs.get("bucket"), str) else f"{name}-{_digest(type_token, name)}"
         outputs = {"bucket": physical, "arn": f"arn:aws:s3:::{physical}",
                    "bucketDomainName": f"{physical}.s3.amazonaws.com", "region": region}
     elif type_token.startswith("aws:s3/"):
@@ -116,6 +159,10 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
                    "credentialsArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:appflow!{physical}"}
     elif type_token == "aws:cloudtrail/trail:Trail":
         outputs = {"arn": f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{physical}", "homeRegion": region}
+    elif type_token in ARN_FORMS:
+        service, resource = ARN_FORMS[type_token]
+        account = "" if service in ("apigateway",) else ACCOUNT
+        outputs = {"arn": f"arn:aws:{service}:{region}:{account}:{resource.format(physical)}"}
     elif module:
         outputs = {"arn": f"arn:aws:{module}:{region}:{ACCOUNT}:{kind.lower()}/{physical}"}
     if "tags" in inputs:
@@ -123,33 +170,60 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
     return str(physical), outputs
 
 
-def native_invoke_result(token: str, region: str) -> dict | None:
-    """What aws-native's account and region functions answer, or None for another token."""
-    if token == "aws-native:index:getAccountId":
-        return {"accountId": ACCOUNT}
-    if token == "aws-native:index:getRegion":
-        return {"region": region}
-    if token == "aws-native:index:getPartition":
-        return {"partition": "aws"}
+def _matches(expected, actual) -> bool:
+    """``expected`` (from a mocks file) is a subset of ``actual``: every key it names has that value."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(_matches(value, actual.get(key)) for key, value in expected.items())
+    return expected == actual
+
+
+def file_answer(entries, args: dict) -> Optional[dict]:
+    """A mocks file's answer to an invoke: one result, or a list of {args, result} matched in order."""
+    if isinstance(entries, dict):
+        return entries
+    for entry in entries or []:
+        if _matches(entry.get("args") or {}, args):
+            return entry.get("result") or {}
     return None
 
 
+def without_references(value):
+    """A copy of the protobuf ``value`` with each resource reference replaced as the engine replaces it for an
+    analyzer (rpc.go, KeepResources false): the referenced resource's ID (unknown when not known yet), or
+    its URN when it has no ID (a component)."""
+    from google.protobuf import struct_pb2
+
+    copy = type(value)()
+    copy.CopyFrom(value)
+    pending = [copy] if isinstance(copy, struct_pb2.Struct) else []
+    values = [copy] if isinstance(copy, struct_pb2.Value) else []
+    while pending or values:
+        if pending:
+            values.extend(pending.pop().fields.values())
+            continue
+        item = values.pop()
+        kind = item.WhichOneof("kind")
+        if kind == "struct_value":
+            fields = item.struct_value.fields
+            signature = fields.get(SECRET_SIGNATURE_KEY)
+            if signature is not None and signature.string_value == RESOURCE_SIGNATURE:
+                if "id" in fields:
+                    identifier = fields["id"].string_value
+                    item.string_value = UNKNOWN_SENTINEL if identifier in ("", UNKNOWN_SENTINEL) else identifier
+                else:
+                    item.string_value = engine_urn(fields["urn"].string_value)
+            else:
+                values.extend(fields.values())
+        elif kind == "list_value":
+            values.extend(item.list_value.values)
+    return copy
+
+
 def invoke_result(token: str, args: dict, region: str) -> dict:
-    """What AWS answers to the data sources programs commonly read."""
-    native = native_invoke_result(token, region)
-    if native is not None:
-        return native
-    if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/appflow-guard", "userId": "AIDAEXAMPLE",
-                "id": ACCOUNT}
-    if token == "aws:index/getRegion:getRegion":
-        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com",
-                "description": region}
-    if token == "aws:index/getPartition:getPartition":
-        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"}
-    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return {"names": [f"{region}a", f"{region}b"], "id": region}
-    return {}
+    """What AWS computes for a data source without an API call ({} when it needs one): aws_answers, for the
+    callers that import it from here (the engine suite's stand-in provider)."""
+    answer = aws_answers.invoke_answer(token, args, region)
+    return {} if answer is None else answer
 
 
 def engine_urn(urn: str) -> str:
@@ -158,73 +232,219 @@ def engine_urn(urn: str) -> str:
 
 
 def run(program_dir: str, main: str, project: str, stack: str, phase: str, config: dict,
-        emit: Callable[[dict], None]) -> None:
-    """Run the program, passing each registration to ``emit`` (from the SDK's worker threads, serialised)."""
+        emit: Callable[[dict], None], options: Optional[dict] = None) -> None:
+    """Run the program, passing each registration to ``emit`` (from the SDK's worker threads, serialised).
+
+    ``options``: "mocks" ({"invokes": {token: answer}, "resources": {type or name: outputs}}),
+    "stackReferences" ({stack name: outputs}), "secretKeys" (config keys that hold secrets).
+    ``emit`` also receives {"notice": text} for what the checker must tell the user.
+    """
     import pulumi
     from pulumi.runtime import mocks, rpc
     from pulumi.runtime.proto import resource_pb2
-    from pulumi.runtime.sync_await import _ensure_event_loop
+    from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+    options = options or {}
     preview = phase == "preview"
     region = str(config.get("aws:region", "us-east-1"))
     emitting = threading.Lock()
+    file_mocks = options.get("mocks") or {}
+    invoke_answers = file_mocks.get("invokes") or {}
+    resource_answers = file_mocks.get("resources") or {}
+    stack_references = options.get("stackReferences") or {}
+    shapes = _sibling("shapes")
+    shapers: dict = {}
+    provider_regions: dict = {}  # explicit aws providers: URN -> region
+    noticed: set = set()
+
+    def region_of(provider: str) -> str:
+        """The region of the provider a resource or invoke names ("<urn>::<id>"), else the stack's."""
+        return provider_regions.get(provider.rsplit("::", 1)[0], region) if provider else region
+
+    def shaper_for(provider: str):
+        where = region_of(provider)
+        if where not in shapers:
+            shapers[where] = shapes.Shaper(aws_answers, where, ACCOUNT, computed=computed_outputs,
+                                           register=register_child, urn_prefix=f"urn:pulumi:{stack}::{project}")
+        return shapers[where]
+
+    def register_child(urn: str, identifier: str, state: dict) -> None:
+        """A child resource a multi-language component's output refers to: the SDK reads it back by URN."""
+        with monitor.lock:
+            monitor.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, identifier, state)
+
+    def notice(text: str) -> None:
+        with emitting:
+            if text not in noticed:
+                noticed.add(text)
+                emit({"notice": text})
+
+    def overrides(typ: str, name: str) -> dict:
+        return {**(resource_answers.get(typ) or {}), **(resource_answers.get(name) or {})}
 
     class AwsMocks(mocks.Mocks):
         def new_resource(self, args):
+            if args.typ == STACK_REFERENCE:
+                return self.stack_reference(args)
+            shaper = shaper_for(args.provider or "")
+            if args.resource_id:  # a read (Resource.get): AWS answers with the resource's state in both phases
+                physical = str(args.resource_id)
+                arn = computed_outputs(args.typ, physical, args.inputs, shaper.region)[1].get("arn", "")
+                outputs = shaper.resource_outputs(args.typ, physical, args.inputs, physical, arn, everything=True)
+                return physical, {**outputs, **args.inputs, **overrides(args.typ, args.name)}
+            if getattr(args, "remote", False):  # a multi-language component, built by its provider
+                # In preview its outputs come from children not created yet: unknown (left out). In
+                # update they are shaped from its SDK types.
+                given = {key: value for key, value in args.inputs.items() if value is not None}
+                outputs = {} if preview else shaper.resource_outputs(args.typ, args.name, given, "", "",
+                                                                     everything=True)
+                return "", {**outputs, **given, **({} if preview else overrides(args.typ, args.name))}
+            if not args.custom:  # a component of the program: its outputs are what it registers itself
+                return "", dict(args.inputs)
             if preview:
                 return "", dict(args.inputs)
-            physical, outputs = computed_outputs(args.typ, args.name, args.inputs, region)
-            return physical, {**args.inputs, **outputs}
+            physical, outputs = computed_outputs(args.typ, args.name, args.inputs, shaper.region)
+            shaped = shaper.resource_outputs(args.typ, args.name, args.inputs, physical, outputs.get("arn", ""))
+            return physical, {**shaped, **args.inputs, **outputs, **overrides(args.typ, args.name)}
+
+        @staticmethod
+        def stack_reference(args):
+            name = str(args.inputs.get("name") or args.resource_id or args.name)
+            if name in stack_references:
+                return name, {"name": name, "outputs": stack_references[name], "secretOutputNames": []}
+            notice(f"stack reference {name}: no outputs given (--stack-reference {name}=FILE); "
+                   f"its outputs were unknown")
+            return name, {"name": name, "outputs": rpc.UNKNOWN, "secretOutputNames": []}
 
         def call(self, args):
-            return invoke_result(args.token, args.args, region)
+            if args.token in invoke_answers:
+                answer = file_answer(invoke_answers[args.token], args.args)
+                if answer is not None:
+                    return answer
+            answer = aws_answers.invoke_answer(args.token, args.args, region_of(args.provider or ""))
+            if answer is None:
+                answer = shaper_for(args.provider or "").function_result(args.token, args.args)
+            if answer is None:
+                notice(f"data source {args.token} has no answer (not in the installed SDKs nor in --mocks); "
+                       f"its result was empty")
+                return {}
+            return answer
 
     class RecordingMonitor(mocks.MockMonitor):
-        """Records every registration; in preview answers it as the engine does, with the inputs as outputs.
+        """Records every registration and answers it as the engine does.
 
-        MockMonitor would decode the inputs, hand them to Mocks.new_resource and encode its answer:
-        in preview that answer is the inputs, so they are echoed as sent (a sixth of a large
-        program's run saved), and decoded only if the program asks for the resource by URN.
+        Resource references in a registration are replaced, at the protobuf level, as the engine replaces
+        them for analyzers (the referenced resource's ID, or URN) before anything decodes them: decoding
+        one would build a Resource object on the SDK's worker thread, bound to that thread's event loop
+        (the "attached to a different loop" failure). In preview the registration is answered with its
+        own inputs, as sent (a sixth of a large program's run saved), decoded only if the program asks
+        for the resource by URN. Every shared table is guarded by one lock: the SDK calls the monitor
+        from several threads at once.
         """
 
         def __init__(self, answers: mocks.Mocks) -> None:
             super().__init__(answers)
             self.echoed: dict = {}
+            self.lock = threading.Lock()
 
         def RegisterResource(self, request):
-            if preview and request.type != "pulumi:pulumi:Stack":
-                urn = self.make_urn(request.parent, request.type, request.name)
-                self.echoed[urn] = request.object
-                response = resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
+            urn = self.make_urn(request.parent, request.type, request.name)
+            state = request.object
+            encoded = state.SerializeToString()
+            if RESOURCE_SIGNATURE_BYTES in encoded:
+                state = without_references(state)
+                encoded = state.SerializeToString()
+            if request.type == "pulumi:providers:aws" and "region" in state.fields:
+                provider_regions[urn] = state.fields["region"].string_value or region
+            if request.type == "pulumi:pulumi:Stack":
+                response = resource_pb2.RegisterResourceResponse(urn=urn)
+            elif preview and (request.custom or not request.remote):
+                with self.lock:
+                    self.echoed[urn] = state
+                response = resource_pb2.RegisterResourceResponse(urn=urn, id="", object=state)
             else:
-                response = super().RegisterResource(request)
+                _ensure_event_loop()
+                inputs = rpc.deserialize_properties(state, keep_unknowns=True)  # unknown stays unknown
+                try:
+                    arguments = mocks.MockResourceArgs(
+                        typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+                        resource_id=request.importId, custom=request.custom or False)
+                except TypeError:  # an older SDK in the program's virtualenv: no "custom" argument
+                    arguments = mocks.MockResourceArgs(typ=request.type, name=request.name, inputs=inputs,
+                                                       provider=request.provider, resource_id=request.importId)
+                    arguments.custom = request.custom or False
+                arguments.remote = request.remote
+                identifier, outputs = self.mocks.new_resource(arguments)
+                answer = _sync_await(rpc.serialize_properties(outputs, {}))
+                with self.lock:
+                    self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, identifier, outputs)
+                response = resource_pb2.RegisterResourceResponse(urn=urn, id=identifier, object=answer)
+                if request.remote:
+                    notice(f"component {request.type} \"{request.name}\": its children are built by its own "
+                           f"provider and were not checked; its outputs were shaped from its SDK types")
             registration = {
                 "type": request.type, "name": request.name, "urn": engine_urn(response.urn), "id": response.id,
                 "custom": request.custom, "parent": engine_urn(request.parent), "provider": engine_urn(request.provider),
                 "version": request.version,
-                "inputs": base64.b64encode(request.object.SerializeToString()).decode("ascii"),
+                "inputs": base64.b64encode(encoded).decode("ascii"),
                 "dependencies": [engine_urn(urn) for urn in request.dependencies],
                 "propertyDependencies": {key: [engine_urn(urn) for urn in value.urns]
                                          for key, value in request.propertyDependencies.items()},
             }
             if not preview:  # a preview's state is its inputs: its outputs echo them, unknowns and all
-                registration["outputs"] = base64.b64encode(response.object.SerializeToString()).decode("ascii")
+                outputs = response.object.SerializeToString()
+                if RESOURCE_SIGNATURE_BYTES in outputs:  # a component's outputs may hold its children
+                    outputs = without_references(response.object).SerializeToString()
+                registration["outputs"] = base64.b64encode(outputs).decode("ascii")
             with emitting:
                 emit(registration)
             return response
 
+        def ReadResource(self, request):
+            if RESOURCE_SIGNATURE_BYTES in request.properties.SerializeToString():
+                request.properties.CopyFrom(without_references(request.properties))
+            return super().ReadResource(request)
+
+        def Call(self, request):
+            """A method of a resource (a multi-language component's, mostly): answered like a data source, from
+            the method's result type, without decoding its arguments here (they may hold outputs and references)."""
+            from google.protobuf import json_format
+
+            arguments = json_format.MessageToDict(request.args)
+            answer = None
+            if request.tok in invoke_answers:
+                answer = file_answer(invoke_answers[request.tok], arguments)
+            if answer is None:
+                answer = shaper_for(request.provider).function_result(request.tok, {
+                    key: value for key, value in arguments.items() if not key.startswith("__")})
+            if answer is None:
+                notice(f"method {request.tok} has no answer (not in the installed SDKs nor in --mocks); "
+                       f"its result was empty")
+                answer = {}
+            _ensure_event_loop()
+            from pulumi.runtime.proto import provider_pb2
+
+            return provider_pb2.CallResponse(**{"return": _sync_await(rpc.serialize_properties(answer, {}))})
+
         def Invoke(self, request):
+            if RESOURCE_SIGNATURE_BYTES in request.args.SerializeToString():
+                request.args.CopyFrom(without_references(request.args))
             if request.tok == "pulumi:pulumi:getResource":
                 urn = request.args.fields["urn"].string_value
-                if urn in self.echoed:
-                    _ensure_event_loop()  # decoding resource references needs one on this thread
-                    self.resources[urn] = mocks.MockMonitor.ResourceRegistration(
-                        urn, "", rpc.deserialize_properties(self.echoed.pop(urn)))
+                with self.lock:  # two lookups of one URN at once: one decodes, both find it
+                    state = self.echoed.pop(urn, None)
+                    if state is not None:
+                        _ensure_event_loop()
+                        self.resources[urn] = mocks.MockMonitor.ResourceRegistration(
+                            urn, "", rpc.deserialize_properties(state))
             return super().Invoke(request)
 
+    if not preview:
+        _unknown_stack_outputs(pulumi, stack_references)
     pulumi.runtime.set_all_config({key: value if isinstance(value, str) else json.dumps(value)
-                                   for key, value in config.items()})
-    mocks.set_mocks(AwsMocks(), project=project, stack=stack, preview=preview, monitor=RecordingMonitor(AwsMocks()))
+                                   for key, value in config.items()}, options.get("secretKeys") or [])
+    monitor = RecordingMonitor(AwsMocks())
+    mocks.set_mocks(AwsMocks(), project=project, stack=stack, preview=preview, monitor=monitor)
 
     os.chdir(program_dir)
     sys.path.insert(0, program_dir)
@@ -248,20 +468,91 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             sys.modules["__main__"] = previous
 
     from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
 
     _sync_await(run_pulumi_func(program))
 
 
-def _program_error() -> str:
-    """The program's own exception: its message and the deepest frame inside the program folder."""
+def _unknown_stack_outputs(pulumi, given: dict) -> None:
+    """In update, the SDK turns an unknown output of a resource into None (a preview keeps it unknown): the
+    outputs of a stack reference the user gave no file for are made unknown where the program reads them."""
+    import asyncio
+
+    reference = pulumi.StackReference
+    original_init, original_get, original_require = reference.__init__, reference.get_output, reference.require_output
+
+    def unknown() -> "pulumi.Output":
+        loop = asyncio.get_event_loop()
+        value, known, secret = loop.create_future(), loop.create_future(), loop.create_future()
+        value.set_result(None)
+        known.set_result(False)
+        secret.set_result(False)
+        return pulumi.Output(set(), value, known, secret)
+
+    def init(self, name, stack_name=None, opts=None):
+        self._appflow_guard_name = stack_name or name
+        original_init(self, name, stack_name, opts)
+
+    def get_output(self, name):
+        return original_get(self, name) if self._appflow_guard_name in given else unknown()
+
+    def require_output(self, name):
+        return original_require(self, name) if self._appflow_guard_name in given else unknown()
+
+    reference.__init__, reference.get_output, reference.require_output = init, get_output, require_output
+
+
+def _program_error(program_dir: str = "") -> str:
+    """The program's own exception: its message and the deepest frame in the program's own files.
+
+    An exception raised in an ``apply`` callback reaches here through the SDK's futures; its traceback
+    still holds the callback's frame, which is what names the program's file and line.
+    """
     kind, error, trace = sys.exc_info()
     location = ""
-    for frame in traceback.extract_tb(trace):
-        if frame.filename.startswith(os.getcwd()):
-            location = f" ({os.path.relpath(frame.filename)}:{frame.lineno})"
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    # The folder as given and as resolved: code objects keep the path the program was run by (a symlink
+    # stays a symlink), the working directory is the resolved one.
+    roots = {os.path.join(os.path.abspath(folder), "") for folder in (program_dir or os.getcwd(), os.getcwd())}
+    roots |= {os.path.join(os.path.realpath(root), "") for root in roots}
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        for frame in traceback.extract_tb(error.__traceback__):
+            root = next((root for root in roots if frame.filename.startswith(root)), None)
+            if root and os.sep + "site-packages" + os.sep not in frame.filename:
+                location = f" ({os.path.relpath(frame.filename, root)}:{frame.lineno})"
+        if location:
+            break
+        error = error.__cause__ or error.__context__
+    _, error, _ = sys.exc_info()
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    message = lines[0] if lines else ""
+    named = re.match(r"While processing resource: '([^']+)'", message)
+    if named:
+        # The SDK's wrapper of an invalid input (often an apply callback's result): say what was wrong
+        # (its innermost line) and where the program declares that resource.
+        if len(lines) > 1:
+            message += ": " + re.sub(r"^\w+ has risen: ", "", lines[-1])
+        if not location:
+            location = _declared_at(named.group(1), program_dir or os.getcwd())
     return f"{kind.__name__}: {message}{location}" if message else f"{kind.__name__}{location}"
+
+
+def _declared_at(name: str, program_dir: str) -> str:
+    """ " (file:line)" of the first string literal ``name`` in the program's own Python files, or ""."""
+    literal = re.compile(r"""(["'])""" + re.escape(name) + r"\1")
+    for folder, directories, files in os.walk(program_dir):
+        directories[:] = sorted(d for d in directories if not d.startswith(".") and d not in ("venv", "node_modules"))
+        for file in sorted(files):
+            if file.endswith(".py"):
+                path = os.path.join(folder, file)
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as handle:
+                        for number, text in enumerate(handle, start=1):
+                            if literal.search(text):
+                                return f" ({os.path.relpath(path, program_dir)}:{number})"
+                except OSError:
+                    continue
+    return ""
 
 
 def main() -> int:
@@ -273,7 +564,16 @@ def main() -> int:
     parser.add_argument("--phase", choices=("preview", "update"), required=True)
     parser.add_argument("--config", default="{}")
     parser.add_argument("--output-fd", type=int, required=True)
+    parser.add_argument("--options", help="a JSON file: mocks, stack references, secret config keys")
     options = parser.parse_args()
+    run_options = {}
+    if options.options:
+        with open(options.options, encoding="utf-8") as handle:
+            run_options = json.load(handle)
+        try:
+            os.unlink(options.options)  # it may hold decrypted config values
+        except OSError:
+            pass
     os.set_inheritable(options.output_fd, False)  # processes the program starts do not hold the stream open
     count = 0
     with open(options.output_fd, "w", encoding="utf-8", closefd=True) as stream:
@@ -281,17 +581,17 @@ def main() -> int:
             nonlocal count
             stream.write(json.dumps(registration) + "\n")  # dumps uses the C encoder; dump() does not
             stream.flush()
-            count += 1
+            count += "notice" not in registration
 
         # A program allocates many small, long-lived objects (resources, outputs, tasks): collecting
         # the young generation every 700 allocations costs a third of a large program's run.
         gc.set_threshold(50_000, 20, 100)
         try:
             run(options.program_dir, options.main, options.project, options.stack, options.phase,
-                json.loads(options.config), emit)
+                run_options.get("config", json.loads(options.config)), emit, run_options)
             result = {"done": count}
         except BaseException:  # the program's failure is reported, whatever it raised
-            result = {"error": _program_error()}
+            result = {"error": _program_error(options.program_dir)}
         stream.write(json.dumps(result) + "\n")
     return 0
 

@@ -95,9 +95,17 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
+
+
 def _decode_state_value(value: Any) -> Any:
-    """Secrets in an export: plaintext (--show-secrets) stays secret; ciphertext cannot be read."""
+    """Secrets in an export: plaintext (--show-secrets) stays secret; ciphertext cannot be read. A resource
+    reference becomes what the engine sends analyzers: the resource's ID (unknown if empty), else its URN."""
     if isinstance(value, dict):
+        if value.get(SECRET_SIGNATURE_KEY) == RESOURCE_SIGNATURE:
+            if "id" in value:
+                return value["id"] if isinstance(value["id"], str) and value["id"] else UNKNOWN_SENTINEL
+            return value.get("urn") if isinstance(value.get("urn"), str) else UNKNOWN_SENTINEL
         if value.get(SECRET_SIGNATURE_KEY) == SECRET_SIGNATURE:
             if "plaintext" in value:
                 try:

@@ -136,8 +136,12 @@ class AwsStandIn(Provider):
             region = plain(request.args["region"])
         if isinstance(region, str) and region and region != UNKNOWN:
             self.region = region
+        # accept_resources=False: the engine hands this provider each resource reference as the referenced
+        # resource's ID (unknown while previewing) or a component's URN, as pulumi-aws's provider gets it
+        # into its checked inputs. (With True, pulumi 3.272's provider layer writes a reference back with
+        # "resource_id" instead of "id", so the engine loses the ID and analyzers would get the URN.)
         return ConfigureResponse(accept_secrets=True, supports_preview=True, accept_outputs=True,
-                                 accept_resources=True)
+                                 accept_resources=False)
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         inputs = dict(request.new_inputs)

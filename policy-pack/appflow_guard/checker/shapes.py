@@ -1,0 +1,417 @@
+"""Values shaped from the installed SDK's types: data source results, resource and component outputs.
+
+Loaded by the program runner into the program's own interpreter (which has the program's SDKs), by
+path: it imports nothing of the checker. Every field of the SDK's result or output type gets a
+value: ARNs, IDs and names derived deterministically from the resource's name or the function's
+arguments, in the forms AWS uses; lists have three elements (programs index them), maps are empty.
+"""
+
+from __future__ import annotations
+
+import base64
+import collections.abc
+import enum
+import importlib
+import keyword
+import os
+import re
+import sys
+import typing
+from typing import Any, Optional
+
+MAX_DEPTH = 6
+# Map-valued outputs whose keys AWS fixes (appsync GraphqlApi.uris), so that programs can index them.
+MAP_KEYS = {"uris": ("GRAPHQL", "REALTIME")}
+LIST_LENGTH = 3
+
+# ID prefixes AWS uses, by the stem of the field or function (vpcId, getVpc, ...).
+ID_PREFIXES = {
+    "vpc": "vpc-", "subnet": "subnet-", "securitygroup": "sg-", "group": "sg-", "ami": "ami-", "image": "ami-",
+    "instance": "i-", "internetgateway": "igw-", "natgateway": "nat-", "routetable": "rtb-",
+    "networkinterface": "eni-", "allocation": "eipalloc-", "eip": "eipalloc-", "snapshot": "snap-",
+    "volume": "vol-", "launchtemplate": "lt-", "transitgateway": "tgw-", "vpcendpoint": "vpce-",
+    "networkacl": "acl-", "prefixlist": "pl-", "keypair": "key-", "dhcpoptions": "dopt-",
+    "customergateway": "cgw-", "vpngateway": "vgw-", "egressonlyinternetgateway": "eigw-",
+}
+ARN_SERVICES = {
+    "role": ("iam", "role/"), "policy": ("iam", "policy/"), "user": ("iam", "user/"), "instanceprofile":
+    ("iam", "instance-profile/"), "kmskey": ("kms", "key/"), "key": ("kms", "key/"), "topic": ("sns", ""),
+    "queue": ("sqs", ""), "bucket": ("s3", ""), "function": ("lambda", "function:"), "lambda": ("lambda", "function:"),
+    "loggroup": ("logs", "log-group:"), "certificate": ("acm", "certificate/"), "secret": ("secretsmanager", "secret:"),
+    "stream": ("kinesis", "stream/"), "table": ("dynamodb", "table/"), "cluster": ("ecs", "cluster/"),
+    "targetgroup": ("elasticloadbalancing", "targetgroup/"), "loadbalancer": ("elasticloadbalancing", "loadbalancer/app/"),
+    "statemachine": ("states", "stateMachine:"), "repository": ("ecr", "repository/"),
+}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def _unwrap(hint: Any) -> Any:
+    """T from Optional[T], Output[T], Input[T], Awaitable[T]."""
+    for _ in range(10):
+        origin = typing.get_origin(hint)
+        if origin is typing.Union:
+            members = [member for member in typing.get_args(hint) if member is not type(None)]
+            hint = members[0] if members else Any
+            continue
+        if origin is not None and getattr(origin, "__name__", "") in ("Output", "Awaitable", "Input"):
+            arguments = typing.get_args(hint)
+            hint = arguments[0] if arguments else Any
+            continue
+        return hint
+    return hint
+
+
+class Shaper:
+    """Shapes values for one program run (one region and account)."""
+
+    def __init__(self, answers, region: str, account: str, computed=None, register=None, urn_prefix: str = "") -> None:
+        """``computed(type, name, inputs, region) -> (id, outputs)`` gives a resource's ID and ARN in AWS's
+        forms; ``register(urn, id, state)`` records a resource a component's output refers to, so that the
+        program can read it back by URN; ``urn_prefix`` is "urn:pulumi:<stack>::<project>"."""
+        self.answers = answers
+        self.region = region
+        self.account = account
+        self.partition = answers.partition_of(region)[0]
+        self.computed = computed
+        self.register = register
+        self.urn_prefix = urn_prefix
+        self._classes: dict = {}
+        self._results: dict = {}
+        self._tokens: Optional[dict] = None
+
+    def token_of(self, cls: type) -> Optional[str]:
+        """The type token of an SDK resource class (from the SDK's registered resource modules)."""
+        if self._tokens is None:
+            from pulumi.runtime import rpc
+
+            self._tokens = {}
+            for modules in list(getattr(rpc, "_RESOURCE_MODULES", {}).values()):
+                for module in modules:
+                    info = getattr(module, "mod_info", None)
+                    if isinstance(info, dict):
+                        for token, class_name in (info.get("classes") or {}).items():
+                            self._tokens.setdefault((info.get("fqn"), class_name), token)
+        module = cls.__module__
+        for fqn in (module, module.rsplit(".", 1)[0]):
+            if (fqn, cls.__name__) in self._tokens:
+                return self._tokens[(fqn, cls.__name__)]
+        return None
+
+    def reference(self, cls: type, field: str, context: dict, depth: int, index: int) -> Optional[dict]:
+        """A component's output that is one of its child resources: a reference to a resource whose state
+        is shaped from its type and recorded (the program may read it back by URN)."""
+        token = self.token_of(cls)
+        if token is None or self.register is None or depth > 3:
+            return None
+        name = f"{context['name']}-{snake(field).replace('_', '-')}" + (f"-{index}" if index else "")
+        kind = token.rsplit(":", 1)[-1]
+        if self.computed is not None:
+            identifier, outputs = self.computed(token, name, {}, self.region)
+        else:
+            identifier, outputs = name, {}
+        if kind.lower() in ID_PREFIXES and identifier.startswith(name):
+            identifier = ID_PREFIXES[kind.lower()] + self.answers.digest(token, name, length=17)
+        state = {**self.resource_outputs(token, name, {}, identifier, outputs.get("arn", ""), everything=True,
+                                         depth=depth + 1), **outputs, "id": identifier}
+        urn = f"{self.urn_prefix}::{token}::{name}"
+        self.register(urn, identifier, state)
+        return {"4dabf18193072939515e22adb298388d": "5cf8f73096256a8f31e491e813e4eb8e", "urn": urn, "id": identifier}
+
+    # ---- finding the SDK's types ----
+
+    def resource_class(self, type_token: str, version: str = "") -> Optional[type]:
+        key = (type_token, version)
+        if key not in self._classes:
+            self._classes[key] = self._find_resource_class(type_token, version)
+        return self._classes[key]
+
+    @staticmethod
+    def _find_resource_class(type_token: str, version: str) -> Optional[type]:
+        from pulumi.runtime import rpc
+
+        parts = type_token.split(":")
+        if len(parts) != 3:
+            return None
+        try:
+            module = rpc.get_resource_module(parts[0], parts[1], version) or rpc.get_resource_module(parts[0], parts[1], "")
+        except Exception:  # a version string the SDK cannot parse
+            module = rpc.get_resource_module(parts[0], parts[1], "")
+        info = getattr(module, "mod_info", None)
+        if not isinstance(info, dict):
+            return None
+        class_name = info.get("classes", {}).get(type_token)
+        try:
+            return getattr(importlib.import_module(info["fqn"]), class_name) if class_name else None
+        except (ImportError, AttributeError, KeyError):
+            return None
+
+    def result_class(self, token: str) -> Optional[type]:
+        if token not in self._results:
+            self._results[token] = self._find_result_class(token)
+        return self._results[token]
+
+    def _find_result_class(self, token: str) -> Optional[type]:
+        parts = token.split(":")
+        if len(parts) != 3:
+            return None
+        if "/" in parts[2]:  # a resource method ("pkg:mod:Type/method"): its result type is in the class's module
+            resource = self.resource_class(token.rsplit("/", 1)[0])
+            module = sys.modules.get(resource.__module__) if resource is not None else None
+            try:
+                with open(module.__file__, encoding="utf-8") as handle:
+                    source = handle.read()
+            except (AttributeError, OSError, TypeError):
+                return None
+            match = re.search(r"call\('" + re.escape(token) + r"',[^)]*?typ=([\w.]+)\)", source)
+            found = module
+            for part in match.group(1).split(".") if match else []:
+                found = getattr(found, part, None)
+            return found if match and isinstance(found, type) else None
+        package, module_path, function = parts[0], parts[1].split("/")[0], parts[2]
+        base = "pulumi_" + package.replace("-", "_")
+        module_name = module_path.replace("-", "_")
+        module_name = module_name + "_" if keyword.iskeyword(module_name) else module_name  # pulumi_aws.lambda_
+        fqn = base if module_path in ("index", "") else f"{base}.{module_name}"
+        try:
+            candidates = [f"{fqn}.{snake(function)}"]
+            package_module = importlib.import_module(fqn)
+        except ImportError:
+            return None
+        folder = os.path.dirname(getattr(package_module, "__file__", "") or "")
+        for name in candidates + sorted(f"{fqn}.{file[:-3]}" for file in (os.listdir(folder) if folder else [])
+                                        if file.startswith("get") and file.endswith(".py")):
+            try:
+                module = importlib.import_module(name)
+                with open(module.__file__, encoding="utf-8") as handle:
+                    source = handle.read()
+            except (ImportError, OSError):
+                continue
+            match = re.search(r"invoke\('" + re.escape(token) + r"',[^)]*?typ=(\w+)\)", source)
+            if match:
+                return getattr(module, match.group(1), None)
+        return None
+
+    @staticmethod
+    def _fields(cls: type) -> list[tuple[str, Any]]:
+        from pulumi import _types
+
+        try:
+            types = _types.output_type_types(cls) if _types.is_output_type(cls) else _types.resource_types(cls)
+        except Exception:  # an SDK class whose annotations cannot be resolved: no fields
+            return []
+        return [(name, hint) for name, hint in types.items() if not name.startswith("__")]
+
+    def input_names(self, cls: type) -> set[str]:
+        from pulumi import _types
+
+        module = importlib.import_module(cls.__module__)
+        arguments = getattr(module, cls.__name__ + "Args", None)
+        try:
+            return set(_types.input_type_py_to_pulumi_names(arguments).values()) if arguments else set()
+        except Exception:
+            return set()
+
+    # ---- values ----
+
+    def value(self, field: str, hint: Any, context: dict, depth: int = 0, index: int = 0) -> Any:
+        hint = _unwrap(hint)
+        origin = typing.get_origin(hint)
+        if depth > MAX_DEPTH:
+            return None
+        if origin in (list, collections.abc.Sequence, typing.List) or hint in (list,):
+            arguments = typing.get_args(hint)
+            element = arguments[0] if arguments else str
+            count = LIST_LENGTH if depth <= 1 else 1
+            items = [self.value(field, element, context, depth + 1, position) for position in range(count)]
+            return [item for item in items if item is not None]
+        if origin in (dict, collections.abc.Mapping, typing.Dict) or hint in (dict,):
+            keys = MAP_KEYS.get(field.lower(), ())
+            return {key: self.string(f"{key.lower()}Url", context) for key in keys}
+        if isinstance(hint, type):
+            if issubclass(hint, enum.Enum):
+                members = list(hint)
+                return members[0].value if members else None
+            if hint is bool:
+                return False
+            if hint is int:
+                return 443 if field.lower().endswith("port") else 1
+            if hint is float:
+                return 1.0
+            if hint is str:
+                return self.string(field, context, index)
+            from pulumi import Resource, _types
+
+            if issubclass(hint, Resource):
+                return self.reference(hint, field, context, depth, index)
+            if _types.is_output_type(hint):
+                return {name: item for name, item in
+                        ((name, self.value(name, member, context, depth + 1, index)) for name, member in self._fields(hint))
+                        if item is not None}
+        return None
+
+    def string(self, field: str, context: dict, index: int = 0) -> str:
+        name, service = context["name"], context["service"]
+        echoed = context.get("inputs", {}).get(field)
+        if isinstance(echoed, str) and not index:
+            return echoed  # a nested output that repeats an input (the certificate's domainName)
+        tail = self.answers.digest(context["seed"], field, index, length=17)
+        lower = field.lower()
+        stem = re.sub(r"(arn|id|ids|name|names)$", "", lower) or context.get("stem", "")
+        suffix = f"-{index}" if index else ""
+        if field == "id":
+            return context["id"] + suffix
+        if lower in ("accountid", "ownerid", "account") or lower.endswith("accountid"):
+            return self.account
+        if lower == "region":
+            return self.region
+        if lower in ("availabilityzone", "availabilityzones"):
+            zones = self.answers.zone_names(self.region)
+            return zones[index % len(zones)]
+        if lower == "arn":
+            return context["arn"] + suffix
+        if lower.endswith("arn") or lower.endswith("arns"):
+            stem = re.sub(r"arns?$", "", lower) or service
+            if stem == "execution":
+                return self.answers.arn("execute-api", self.region, self.account, context["id"], self.partition)
+            arn_service, prefix = ARN_SERVICES.get(stem, (service, f"{stem}/"))
+            region = "" if arn_service in ("iam", "s3") else self.region
+            account = "" if arn_service == "s3" else self.account
+            return self.answers.arn(arn_service, region, account, f"{prefix}{name}-{tail[:8]}", self.partition)
+        if lower in ("keyid", "kmskeyid", "targetkeyid", "uuid", "requestid"):
+            return self.answers.uuid(context["seed"], field, index)
+        if lower == "hostedzoneid" or lower == "zoneid":
+            return "Z" + tail.upper()[:13]
+        if lower.endswith("id") or lower.endswith("ids"):
+            owner = context.get("stem", "")
+            candidates = [form for base in (stem, owner) for form in (base, base[:-1] if base.endswith("s") else "")]
+            known = next((key for candidate in candidates for key in sorted(ID_PREFIXES, key=len, reverse=True)
+                          if candidate and candidate.endswith(key)), None)
+            prefix = ID_PREFIXES[known] if known else ID_PREFIXES.get(owner, f"{stem or service}-")
+            if known and context["id"].startswith(prefix) and not index:
+                return context["id"]  # imageId of getAmi is its id
+            return prefix + tail
+        if lower in ("dnsname", "domainname", "hostname", "endpoint", "address", "fqdn", "apiendpoint") or \
+                lower.endswith("dnsname") or lower.endswith("domainname") or lower.endswith("endpoint"):
+            host = f"{name}-{tail[:8]}.{service}.{self.region}.amazonaws.com"
+            return f"https://{host}" if lower in ("apiendpoint", "endpoint") or lower.endswith("endpoint") and "url" in lower else host
+        if lower in ("url", "uri", "uris") or lower.endswith("url") or lower.endswith("uri") or lower.endswith("uris"):
+            return f"https://{name}-{tail[:8]}.{service}.{self.region}.amazonaws.com/{index if index else ''}".rstrip("/") + "/"
+        if lower in ("cidrblock", "cidr") or lower.endswith("cidrblock"):
+            return f"10.{index}.0.0/16"
+        if lower.endswith("ipv6cidrblock"):
+            return f"2600:1f18:{index}::/56"
+        if lower.startswith("public") and (lower.endswith("ip") or lower.endswith("ipaddress")):
+            return f"203.0.113.{10 + index}"
+        if lower.endswith("ip") or lower.endswith("ipaddress"):
+            return f"10.0.{index}.{10 + index}"
+        if lower == "authorizationtoken":
+            return base64.b64encode(f"AWS:{tail}".encode()).decode()
+        if lower == "password":
+            return tail
+        if lower in ("username", "user"):
+            return "AWS"
+        if lower in ("data", "certificatedata", "certificateauthoritydata"):
+            return base64.b64encode(b"-----BEGIN CERTIFICATE-----\nappflow-guard\n-----END CERTIFICATE-----\n").decode()
+        if lower in ("status", "state", "lifecyclestate"):
+            return "available"
+        if lower.endswith("date") or lower.endswith("time") or lower.endswith("at") or lower.endswith("timestamp"):
+            return "2026-01-01T00:00:00Z"
+        if lower == "architecture":
+            return "x86_64"
+        if lower in ("json", "policy", "document", "minifiedjson", "assumerolepolicy") or lower.endswith("policy"):
+            return '{"Version":"2012-10-17","Statement":[]}'
+        if lower in ("resourcerecordtype", "recordtype"):
+            return "CNAME"
+        if lower in ("resourcerecordname",):
+            return f"_{tail[:12]}.{name}.example.com."
+        if lower in ("resourcerecordvalue",):
+            return f"_{tail[:12]}.acm-validations.aws."
+        if lower.endswith("name") or lower.endswith("names"):
+            return context.get("physical") or f"{name}-{tail[:7]}{suffix}"
+        if lower in ("version", "latestversion"):
+            return "1"
+        return f"{name}-{tail[:8]}{suffix}"
+
+    def shape(self, cls: type, context: dict, skip: set, depth: int = 0) -> dict:
+        values = {}
+        for field, hint in self._fields(cls):
+            if field in skip:
+                continue
+            item = self.value(field, hint, context, depth)
+            if item is not None:
+                values[field] = item
+        return values
+
+    # ---- entry points ----
+
+    def function_result(self, token: str, args: dict) -> Optional[dict]:
+        """Every field of the function's result type, arguments echoed; None if the SDK has no such function."""
+        cls = self.result_class(token)
+        if cls is None:
+            return None
+        function = token.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+        stem = re.sub(r"^get", "", function).lower()
+        service = token.split(":")[1].split("/")[0]
+        service = "" if service == "index" else service
+        preferred = ["name", "id", "arn", "bucket", "domain"] + sorted(
+            key for key in args if key.endswith(("Name", "Id", "Arn")))
+        named = next((str(args[key]) for key in preferred if isinstance(args.get(key), str) and args[key]), "")
+        name = named.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if named else stem
+        seed = self.answers.digest(token, sorted((key, repr(value)) for key, value in args.items()), length=16)
+        id_value = args.get("id") if isinstance(args.get("id"), str) else (
+            ID_PREFIXES.get(stem, "") + self.answers.digest(seed, "id", length=17) if stem in ID_PREFIXES
+            else "Z" + self.answers.digest(seed, "id", length=13).upper() if stem == "zone" else named or self.region)
+        context = {"name": name or stem, "service": service or stem, "seed": seed, "stem": stem, "id": id_value,
+                   "arn": args.get("arn") if isinstance(args.get("arn"), str) else self._arn(service or stem, stem, name),
+                   "physical": named.rsplit("/", 1)[-1] if named else ""}
+        result = self.shape(cls, context, set())
+        fields = dict(self._fields(cls))
+        for key, value in args.items():  # arguments come back in the result, in the result's types
+            hint = _unwrap(fields.get(key)) if key in fields else None
+            if value is None or hint is None:
+                continue
+            if hint is bool and isinstance(value, str):
+                value = value.strip().lower() == "true"
+            elif hint in (int, float) and isinstance(value, str):
+                try:
+                    value = hint(value)
+                except ValueError:
+                    continue
+            elif hint is str and isinstance(value, (bool, int, float)):
+                value = str(value).lower() if isinstance(value, bool) else str(value)
+            result[key] = value
+        return result
+
+    def _arn(self, service: str, kind: str, name: str) -> str:
+        arn_service, prefix = ARN_SERVICES.get(kind, (service, f"{kind}/"))
+        region = "" if arn_service in ("iam", "s3", "route53", "cloudfront") else self.region
+        account = "" if arn_service in ("s3", "route53") else self.account
+        return self.answers.arn(arn_service, region, account, f"{prefix}{name}", self.partition)
+
+    def resource_outputs(self, type_token: str, name: str, inputs: dict, physical: str, arn: str,
+                         version: str = "", everything: bool = False, depth: int = 0) -> dict:
+        """Output properties of the type the program's inputs do not set; without ``everything``, only the
+        properties AWS computes (not the ones a program may set and left unset)."""
+        cls = self.resource_class(type_token, version)
+        if cls is None:
+            return {}
+        parts = type_token.split(":")
+        service = parts[1].split("/")[0] if len(parts) == 3 else ""
+        kind = parts[-1]
+        skip = set(inputs) | ({"id", "urn"} if not everything else {"urn"})
+        autonamed = {}
+        if not everything:
+            input_names = self.input_names(cls)
+            skip |= input_names
+            if "name" in input_names and "name" not in inputs:  # the provider names it, as Pulumi autonames
+                prefix = inputs.get("namePrefix") if isinstance(inputs.get("namePrefix"), str) else f"{name}-"
+                autonamed["name"] = prefix + self.answers.digest(type_token, name, "autoname", length=7)
+        context = {"name": autonamed.get("name", name), "service": service, "seed": f"{type_token}/{name}",
+                   "stem": kind.lower(),
+                   "id": physical or f"{kind.lower()}-{self.answers.digest(type_token, name, length=17)}",
+                   "arn": arn or self._arn(service, kind.lower(), name), "physical": "",
+                   "inputs": {key: value for key, value in inputs.items() if isinstance(value, str)}}
+        return {**self.shape(cls, context, skip, depth), **autonamed}
