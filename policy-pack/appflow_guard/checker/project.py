@@ -130,7 +130,8 @@ class ProgramRun:
     """
 
     def __init__(self, project: Project, stack: str, phase: str, timeout: float,
-                 mocks: Optional[dict] = None, stack_references: Optional[dict] = None) -> None:
+                 mocks: Optional[dict] = None, stack_references: Optional[dict] = None,
+                 sdk_stack_capture: bool = False) -> None:
         self.timeout = timeout
         self.stderr_tail = ""
         self.notices: list[str] = []
@@ -142,7 +143,8 @@ class ProgramRun:
         self._options = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8")
         with self._options:
             json.dump({"config": project.config, "mocks": mocks or {}, "stackReferences": stack_references or {},
-                       "secretKeys": sorted(project.secret_keys)}, self._options)
+                       "secretKeys": sorted(project.secret_keys), "sdkStackCapture": sdk_stack_capture},
+                      self._options)
         read_end, write_end = os.pipe()
         command = [project.python, RUNNER, "--program-dir", os.path.dirname(project.main),
                    "--main", project.main, "--project", project.name, "--stack", stack, "--phase", phase,

@@ -236,7 +236,9 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     """Run the program, passing each registration to ``emit`` (from the SDK's worker threads, serialised).
 
     ``options``: "mocks" ({"invokes": {token: answer}, "resources": {type or name: outputs}}),
-    "stackReferences" ({stack name: outputs}), "secretKeys" (config keys that hold secrets).
+    "stackReferences" ({stack name: outputs}), "secretKeys" (config keys that hold secrets),
+    "sdkStackCapture" (keep the SDK's own capture of the whole call stack for every resource instead
+    of stack_capture's, which records the same source position: for comparing the two).
     ``emit`` also receives {"notice": text} for what the checker must tell the user.
     """
     import pulumi
@@ -245,6 +247,8 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
     options = options or {}
+    if not options.get("sdkStackCapture"):
+        _sibling("stack_capture").install()
     preview = phase == "preview"
     region = str(config.get("aws:region", "us-east-1"))
     emitting = threading.Lock()
@@ -390,6 +394,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 "dependencies": [engine_urn(urn) for urn in request.dependencies],
                 "propertyDependencies": {key: [engine_urn(urn) for urn in value.urns]
                                          for key, value in request.propertyDependencies.items()},
+                "sourcePosition": {"uri": request.sourcePosition.uri, "line": request.sourcePosition.line},
             }
             if not preview:  # a preview's state is its inputs: its outputs echo them, unknowns and all
                 outputs = response.object.SerializeToString()

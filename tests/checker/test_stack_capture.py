@@ -1,0 +1,105 @@
+"""The runner's cheaper stack capture gives the source position the SDK's own capture gives."""
+
+import json
+import os
+
+import pytest
+from google.protobuf import json_format
+from pulumi.runtime import resource as sdk_resource
+
+from appflow_guard.checker.mocksfile import parse_stack_reference
+from appflow_guard.checker.project import ProgramRun, load_project
+from conftest import REPO_ROOT
+
+from appflow_guard.checker.stack_capture import source_stack_trace
+
+SDK_STACK_TRACE = sdk_resource._get_stack_trace  # captured before any runner could replace it
+
+
+class Resource:
+    def __init__(self):
+        self.sdk = SDK_STACK_TRACE()
+        self.ours = source_stack_trace()
+
+
+class CustomResource(Resource):
+    def __init__(self):
+        super().__init__()
+
+
+class Bucket(CustomResource):
+    def __init__(self):
+        super().__init__()
+
+
+def make_bucket():
+    return Bucket()
+
+
+def test_the_source_position_is_the_line_that_called_the_constructor():
+    bucket = make_bucket()
+    assert bucket.ours.frames[0].pc == bucket.sdk.frames[0].pc
+    assert bucket.ours.frames[0].pc.uri.endswith("/tests/checker/test_stack_capture.py")
+    assert bucket.ours.frames[0].pc.line == make_bucket.__code__.co_firstlineno + 1
+    assert sdk_resource._get_source_position(bucket.ours) == sdk_resource._get_source_position(bucket.sdk)
+
+
+def test_fewer_than_three_constructors_give_no_position_in_both():
+    resource = CustomResource()
+    assert resource.ours == resource.sdk
+    assert len(resource.ours.frames) == 0
+
+
+def test_code_from_a_relative_file_name_has_an_empty_position_in_both():
+    namespace = {"Bucket": Bucket}
+    exec(compile("bucket = Bucket()", "relative/program.py", "exec"), namespace)
+    bucket = namespace["bucket"]
+    assert bucket.ours.frames[0] == bucket.sdk.frames[0]
+    assert not bucket.ours.frames[0].HasField("pc")
+    assert sdk_resource._get_source_position(bucket.ours) == sdk_resource._get_source_position(bucket.sdk)
+
+
+PROGRAMS = sorted(
+    os.path.join(root, name) for root in (os.path.join(REPO_ROOT, "examples"), os.path.join(REPO_ROOT, "tests", "programs"))
+    for name in os.listdir(root) if os.path.isfile(os.path.join(root, name, "Pulumi.yaml")))
+
+
+def stack_references(program: str) -> dict:
+    """The --stack-reference files a program's checker.json names (the only flag these programs use)."""
+    path = os.path.join(program, "checker.json")
+    args = json.load(open(path, encoding="utf-8")).get("args", []) if os.path.isfile(path) else []
+    assert set(args[::2]) <= {"--stack-reference"}, args
+    previous = os.getcwd()
+    os.chdir(program)  # the files are named relative to the program
+    try:
+        return dict(parse_stack_reference(spec) for spec in args[1::2])
+    finally:
+        os.chdir(previous)
+
+
+def registrations(program: str, phase: str, sdk_stack_capture: bool) -> list[dict]:
+    with ProgramRun(load_project(program, "dev"), "dev", phase, timeout=120, sdk_stack_capture=sdk_stack_capture,
+                    stack_references=stack_references(program)) as run:
+        return sorted((normalised(registration) for registration in run), key=lambda registration: registration["urn"])
+
+
+def normalised(registration: dict) -> dict:
+    """A registration with its Structs decoded and its dependency lists sorted: the SDK collects
+    dependencies in sets, whose order changes with each process's hash seed."""
+    normal = {key: json_format.MessageToDict(value) if key in ("inputs", "outputs") else value
+              for key, value in registration.items()}
+    if "dependencies" in normal:
+        normal["dependencies"] = sorted(normal["dependencies"])
+        normal["propertyDependencies"] = {key: sorted(urns) for key, urns in normal["propertyDependencies"].items()}
+    return normal
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda path: os.path.relpath(path, REPO_ROOT))
+def test_every_program_registers_the_same_with_either_capture(program, phase):
+    """Inputs, dependencies, property dependencies, outputs and source positions: all identical (the
+    order of registrations is the program's scheduling, not something either capture decides)."""
+    ours = registrations(program, phase, sdk_stack_capture=False)
+    sdk = registrations(program, phase, sdk_stack_capture=True)
+    assert ours == sdk
+    assert any(registration["sourcePosition"]["line"] > 0 for registration in ours)
