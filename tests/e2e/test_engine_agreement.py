@@ -213,3 +213,32 @@ def test_audit_of_exported_state_equals_pulumi_policy_analyze(workspace, descrip
     assert completed.returncode in (0, 1), completed.stderr
     assert engine == checker_findings(json.loads(completed.stdout))
     assert analyzed.exit_code == completed.returncode
+
+
+def test_the_engine_refuses_a_stack_whose_secrets_it_cannot_decrypt_where_the_checker_says_what_it_skipped(
+        workspace):
+    """tests/programs-checker-only/secure-config-no-passphrase: the engine needs the passphrase that
+    encrypted the stack file; the checker checks the secure values as unknown secrets and says so."""
+    program = os.path.join(REPO_ROOT, "tests", "programs-checker-only", "secure-config-no-passphrase")
+    project = workspace.project(program)
+    shutil.copy(os.path.join(program, "Pulumi.dev.yaml"), project)
+    workspace.env["PULUMI_CONFIG_PASSPHRASE"] = "not the passphrase of this stack"
+    init = workspace.run(["stack", "init", "dev"], project)
+    run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project) if init.exit_code == 0 else init
+    assert run.exit_code != 0
+    assert "incorrect passphrase" in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
+    exit_code, report = checker(program, "preview")
+    assert exit_code == expected(program)["preview"]["exitCode"]
+    assert report["notes"] == checker_options(program)["notes"]
+
+
+def test_the_engine_refuses_a_missing_referenced_stack_where_the_checker_says_what_it_skipped(workspace):
+    program = os.path.join(REPO_ROOT, "tests", "programs-checker-only", "stack-reference-missing")
+    project = workspace.project(program)
+    workspace.init_stack(project)
+    run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project, events=True)
+    assert run.exit_code != 0
+    assert any("organization/shared-keys/prod" in message for message in engine_errors(run)), run.stdout
+    exit_code, report = checker(program, "preview")
+    assert exit_code == expected(program)["preview"]["exitCode"]
+    assert report["notes"] == checker_options(program)["notes"]

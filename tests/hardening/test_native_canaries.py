@@ -19,10 +19,10 @@ from google.protobuf import json_format
 
 import aws_schema
 from appflow_guard.checker.api import check_program
-from appflow_guard.checker.output import render_html, render_json, render_markdown, render_sarif, render_text
 from appflow_guard.checker.project import load_project, run_program
 from conftest import REPO_ROOT
-from test_canaries import CREDENTIALS_POLICY, SENSITIVE_POLICY, Canaries, build_profiles, findings_of, unwrap
+from test_canaries import (CREDENTIALS_POLICY, SENSITIVE_POLICY, Canaries, assert_no_canary_in_any_output,
+                           build_profiles, findings_of, unwrap)
 
 SHARED = os.path.join(REPO_ROOT, "examples", "shared")
 NATIVE_PROFILE = "aws-native:appflow:ConnectorProfile"
@@ -104,16 +104,7 @@ def test_every_native_credential_field_reaches_the_pack(program, capsys):
 def test_no_canary_in_any_output_and_findings_name_the_field(program, phase):
     directory, canaries, profiles, extra = program
     report = check_program(str(directory), phase=phase)
-    outputs = {
-        "text": render_text(report), "text (colour)": render_text(report, colour=True),
-        "json": render_json(report), "sarif": render_sarif(report, report.program_files, str(directory)),
-        "markdown": render_markdown(report), "html": render_html(report),
-    }
-    for name, text in outputs.items():
-        lowered = text.lower()
-        leaked = sorted(where for canary, where in canaries.planted.items()
-                        if canary in text or canary.lower() in lowered)
-        assert leaked == [], f"{name} output shows planted secrets from: {leaked}"
+    assert_no_canary_in_any_output(report, directory, canaries)
 
     assert report.blocked
     url_findings = findings_of(report, CREDENTIALS_POLICY)
