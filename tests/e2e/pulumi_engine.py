@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "e2e", "standins"))
+from plugin_versions import SDK_MODULES, installed_plugin_version  # noqa: E402
+
 STANDIN_BIN = os.path.join(REPO_ROOT, "tests", "e2e", "bin")
 VENV_PYTHON = os.path.join(REPO_ROOT, ".venv", "bin", "python")
 PASSPHRASE = "appflow-guard-e2e"  # the local backend's secrets provider; not a secret of anyone's
-SDK_PACKAGES = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native"}
 ENGINE_VERSION = "3.274.1"
 
 
@@ -37,15 +39,6 @@ def build_engine() -> str:
     if completed.returncode != 0:
         raise EngineUnavailable(completed.stderr.strip()[-2000:])
     return completed.stdout.strip().splitlines()[-1]
-
-
-def plugin_version(package: str) -> Optional[str]:
-    """The provider version the installed SDK asks for, or None when that SDK is not installed."""
-    completed = subprocess.run(
-        [VENV_PYTHON, "-c", "import importlib.util, json, os, sys; s = importlib.util.find_spec(sys.argv[1]); "
-         "print(json.load(open(os.path.join(s.submodule_search_locations[0], 'pulumi-plugin.json')))['version'] "
-         "if s else '')", SDK_PACKAGES[package]], capture_output=True, text=True, check=True)
-    return completed.stdout.strip().lstrip("v") or None
 
 
 @dataclass
@@ -128,8 +121,8 @@ class EngineWorkspace:
             "NO_COLOR": "1",
         }
         self.install_plugin("language", "python", ENGINE_VERSION)
-        for package in SDK_PACKAGES:
-            version = plugin_version(package)
+        for package in SDK_MODULES:
+            version = installed_plugin_version(package)
             if version:
                 self.install_plugin("resource", package, version)
 
@@ -184,16 +177,15 @@ class EngineWorkspace:
             self.run(["config", "set", key, str(value)], program)
 
     def preview(self, program: str, policy_config: Optional[str] = None, pack: str = REPO_ROOT) -> EngineRun:
-        args = ["preview", "--policy-pack", pack]
-        if policy_config:
-            args += ["--policy-pack-config", policy_config]
-        return self.run(args, program, events=True)
+        return self.run(["preview", *policy_arguments(pack, policy_config)], program, events=True)
 
     def up(self, program: str, policy_config: Optional[str] = None, pack: str = REPO_ROOT) -> EngineRun:
-        args = ["up", "--yes", "--skip-preview", "--policy-pack", pack]
-        if policy_config:
-            args += ["--policy-pack-config", policy_config]
-        return self.run(args, program, events=True)
+        return self.run(["up", "--yes", "--skip-preview", *policy_arguments(pack, policy_config)], program,
+                        events=True)
+
+
+def policy_arguments(pack: str, policy_config: Optional[str]) -> list[str]:
+    return ["--policy-pack", pack, *(["--policy-pack-config", policy_config] if policy_config else [])]
 
 
 def checker(program: str, phase: str, config: Optional[str] = None, extra: Optional[list] = None,

@@ -72,6 +72,16 @@ def checker_findings(report: dict) -> list[tuple]:
                   for f in report["findings"])
 
 
+def check(program: str, phase: str) -> tuple[int, dict]:
+    """`appflow-guard check` on a program with its policy config and checker.json's flags and environment."""
+    options = checker_options(program)
+    return checker(program, phase, policy_config(program), options.get("args"), options.get("env"))
+
+
+def engine_findings(run, descriptions: dict[str, str]) -> list[tuple]:
+    return sorted(finding.key() for finding in policy_findings(run, descriptions))
+
+
 def engine_errors(run) -> list[str]:
     """Error diagnostics other than the engine's own "preview failed" / "update failed" verdicts."""
     return [message for message in run.diagnostics("error")
@@ -127,11 +137,8 @@ def test_every_example_is_compared():
 def test_preview_findings_and_verdict_agree(workspace, descriptions, program):
     _, run = engine_preview(workspace, program)
     assert engine_errors(run) == [], run.stdout
-    engine = sorted(finding.key() for finding in policy_findings(run, descriptions))
-    options = checker_options(program)
-    exit_code, report = checker(program, "preview", policy_config(program), options.get("args"),
-                                options.get("env"))
-    assert engine == checker_findings(report)
+    exit_code, report = check(program, "preview")
+    assert engine_findings(run, descriptions) == checker_findings(report)
     assert run.exit_code == exit_code == expected(program)["preview"]["exitCode"], run.stdout
 
 
@@ -145,10 +152,8 @@ def test_up_findings_and_remediations_agree(workspace, descriptions, program):
     run = workspace.up(project, policy_config(program))
     assert engine_errors(run) == [], run.stdout
     assert run.exit_code == 0, run.stdout + run.stderr
-    engine = sorted(finding.key() for finding in policy_findings(run, descriptions))
-    options = checker_options(program)
-    _, report = checker(program, "update", policy_config(program), options.get("args"), options.get("env"))
-    assert engine == checker_findings(report)
+    _, report = check(program, "update")
+    assert engine_findings(run, descriptions) == checker_findings(report)
 
 
 def test_the_engine_suite_needs_no_network(workspace, descriptions):
@@ -206,12 +211,11 @@ def test_audit_of_exported_state_equals_pulumi_policy_analyze(workspace, descrip
     assert workspace.run(["stack", "export", "--file", str(state)], project).exit_code == 0
 
     analyzed = workspace.analyze(str(state), project)
-    engine = sorted(finding.key() for finding in policy_findings(analyzed, descriptions))
 
     completed = subprocess.run([sys.executable, "-m", "appflow_guard.checker.cli", "audit", str(state),
                                 "--format", "json"], capture_output=True, text=True, timeout=300)
     assert completed.returncode in (0, 1), completed.stderr
-    assert engine == checker_findings(json.loads(completed.stdout))
+    assert engine_findings(analyzed, descriptions) == checker_findings(json.loads(completed.stdout))
     assert analyzed.exit_code == completed.returncode
 
 
@@ -227,7 +231,7 @@ def test_the_engine_refuses_a_stack_whose_secrets_it_cannot_decrypt_where_the_ch
     run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project) if init.exit_code == 0 else init
     assert run.exit_code != 0
     assert "incorrect passphrase" in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
-    exit_code, report = checker(program, "preview")
+    exit_code, report = check(program, "preview")
     assert exit_code == expected(program)["preview"]["exitCode"]
     assert report["notes"] == checker_options(program)["notes"]
 
@@ -239,6 +243,6 @@ def test_the_engine_refuses_a_missing_referenced_stack_where_the_checker_says_wh
     run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project, events=True)
     assert run.exit_code != 0
     assert any("organization/shared-keys/prod" in message for message in engine_errors(run)), run.stdout
-    exit_code, report = checker(program, "preview")
+    exit_code, report = check(program, "preview")
     assert exit_code == expected(program)["preview"]["exitCode"]
     assert report["notes"] == checker_options(program)["notes"]

@@ -19,6 +19,7 @@ from pulumi_engine import REPO_ROOT, STANDIN_BIN, VENV_PYTHON, EngineWorkspace, 
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "e2e", "standins"))
 import language_host  # noqa: E402
+from plugin_versions import installed_plugin_version  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -80,9 +81,8 @@ def test_a_program_result_is_reported_as_the_real_host_reports_it():
 def test_required_packages_are_the_resource_plugins_the_installed_sdks_ask_for(tmp_path):
     packages = {package.name: package for package in language_host.required_packages(VENV_PYTHON, str(tmp_path))}
     assert packages["aws"].kind == "resource"
-    with open(os.path.join(REPO_ROOT, ".venv", "lib", f"python{sys.version_info.major}.{sys.version_info.minor}",
-                           "site-packages", "pulumi_aws", "pulumi-plugin.json"), encoding="utf-8") as handle:
-        assert packages["aws"].version == "v" + json.load(handle)["version"].lstrip("v")
+    assert packages["aws"].version == "v" + installed_plugin_version("aws")
+    assert packages["aws-native"].version == "v" + installed_plugin_version("aws-native")
 
 
 # --- over gRPC, started as the engine starts it ---------------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -72,12 +73,19 @@ def runtime_options(info: Optional[language_pb2.ProgramInfo]) -> dict:
     return json_format.MessageToDict(info.options)
 
 
+def virtualenv_path(root_directory: str, options: dict) -> Optional[str]:
+    """The virtualenv the project's runtime options name, relative to the project root; None if none."""
+    virtualenv = options.get("virtualenv")
+    if not isinstance(virtualenv, str) or not virtualenv:
+        return None
+    return virtualenv if os.path.isabs(virtualenv) else os.path.join(root_directory, virtualenv)
+
+
 def python_for(root_directory: str, options: dict, environ: Optional[dict] = None) -> str:
     """The interpreter a Python project (program or policy pack) runs with."""
     environ = os.environ if environ is None else environ
-    virtualenv = options.get("virtualenv")
-    if isinstance(virtualenv, str) and virtualenv:
-        path = virtualenv if os.path.isabs(virtualenv) else os.path.join(root_directory, virtualenv)
+    path = virtualenv_path(root_directory, options)
+    if path is not None:
         python = os.path.join(path, "bin", "python")
         if not os.path.isdir(path):
             raise HostError(
@@ -175,17 +183,18 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         except HostError as error:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
 
-    def GetRequiredPackages(self, request, context):
-        python = self._python(request.info, context)
+    def _required_packages(self, info, context) -> list[plugin_pb2.PackageDependency]:
+        python = self._python(info, context)
         try:
-            packages = required_packages(python, request.info.program_directory or request.info.root_directory)
+            return required_packages(python, info.program_directory or info.root_directory)
         except HostError as error:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
-        return language_pb2.GetRequiredPackagesResponse(packages=packages)
+
+    def GetRequiredPackages(self, request, context):
+        return language_pb2.GetRequiredPackagesResponse(packages=self._required_packages(request.info, context))
 
     def GetRequiredPlugins(self, request, context):
-        python = self._python(request.info, context)
-        packages = required_packages(python, request.info.program_directory or request.info.root_directory)
+        packages = self._required_packages(request.info, context)
         return language_pb2.GetRequiredPluginsResponse(plugins=[
             plugin_pb2.PluginDependency(name=p.name, kind=p.kind, version=p.version, server=p.server)
             for p in packages])
@@ -233,11 +242,9 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
     def InstallDependencies(self, request, context):
         """`pulumi install`: the virtualenv the project names, then its requirements.txt."""
         root = request.info.root_directory or request.directory
-        options = runtime_options(request.info)
         steps = []
-        virtualenv = options.get("virtualenv")
-        if isinstance(virtualenv, str) and virtualenv:
-            path = virtualenv if os.path.isabs(virtualenv) else os.path.join(root, virtualenv)
+        path = virtualenv_path(root, runtime_options(request.info))
+        if path is not None:
             if not os.path.isdir(path):
                 steps.append([sys.executable, "-m", "venv", path])
             python = os.path.join(path, "bin", "python")
@@ -258,33 +265,17 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
 
 def stream_process(process: subprocess.Popen) -> Iterator[language_pb2.RunPluginResponse]:
     """The process's stdout and stderr as they come, then its exit code."""
-    messages: list = []
-    ready = threading.Condition()
-    open_streams = [2]
+    chunks: queue.Queue = queue.Queue()
 
     def pump(stream, field: str) -> None:
-        while True:
-            data = os.read(stream.fileno(), CHUNK)
-            with ready:
-                if data:
-                    messages.append(language_pb2.RunPluginResponse(**{field: data}))
-                else:
-                    open_streams[0] -= 1
-                ready.notify()
-            if not data:
-                return
+        for data in iter(lambda: os.read(stream.fileno(), CHUNK), b""):
+            chunks.put(language_pb2.RunPluginResponse(**{field: data}))
+        chunks.put(None)  # this stream is closed
 
     for stream, field in ((process.stdout, "stdout"), (process.stderr, "stderr")):
         threading.Thread(target=pump, args=(stream, field), daemon=True).start()
-    while True:
-        with ready:
-            while not messages and open_streams[0]:
-                ready.wait()
-            pending, messages[:] = list(messages), []
-            finished = not open_streams[0]
-        yield from pending
-        if finished:
-            break
+    for _ in range(2):
+        yield from iter(chunks.get, None)
     yield language_pb2.RunPluginResponse(exitcode=process.wait())
 
 

@@ -17,7 +17,6 @@ installed SDK of that package asks for.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import sys
@@ -54,9 +53,9 @@ from pulumi.provider.experimental.server import main  # noqa: E402
 from pulumi.runtime.rpc import UNKNOWN  # noqa: E402
 
 from appflow_guard.checker.runner import computed_outputs, invoke_result  # noqa: E402
+from plugin_versions import SDK_MODULES, installed_plugin_version  # noqa: E402
 
 DEFAULT_REGION = "us-east-1"
-SDK_MODULES = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native"}
 
 # Inputs the real providers fill in during Check when the program leaves them out (auto-naming).
 AUTONAMED = {
@@ -73,15 +72,6 @@ AUTONAMED = {
 }
 
 
-def sdk_version(package: str) -> str:
-    """The plugin version the installed SDK of ``package`` asks the engine for."""
-    spec = importlib.util.find_spec(SDK_MODULES[package])
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(f"stand-in provider: the {SDK_MODULES[package]} SDK is not installed in {sys.executable}")
-    with open(os.path.join(spec.submodule_search_locations[0], "pulumi-plugin.json"), encoding="utf-8") as handle:
-        return str(json.load(handle)["version"]).lstrip("v")
-
-
 def plain(value: PropertyValue) -> Any:
     """A property value as the checker's mocks see it: secrets unwrapped, unknowns as the sentinel."""
     inner = value.value
@@ -92,6 +82,10 @@ def plain(value: PropertyValue) -> Any:
     if isinstance(inner, tuple):
         return [plain(item) for item in inner]
     return inner
+
+
+def plain_map(props: dict[str, PropertyValue]) -> dict[str, Any]:
+    return {key: plain(value) for key, value in props.items()}
 
 
 def to_property(value: Any) -> PropertyValue:
@@ -154,8 +148,7 @@ class AwsStandIn(Provider):
     def _outputs(self, type_: str, name: str, inputs: dict[str, PropertyValue], preview: bool
                  ) -> tuple[str, dict[str, PropertyValue]]:
         """(id, state): the inputs, and what AWS computes (unknown while previewing)."""
-        physical, computed = computed_outputs(type_, name, {key: plain(value) for key, value in inputs.items()},
-                                              self.region)
+        physical, computed = computed_outputs(type_, name, plain_map(inputs), self.region)
         state = dict(inputs)
         for key, value in computed.items():
             if key not in inputs or value is None:
@@ -164,8 +157,7 @@ class AwsStandIn(Provider):
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         olds, news = request.old_state, request.new_inputs
-        _, computed = computed_outputs(request.type, request.name, {key: plain(v) for key, v in news.items()},
-                                       self.region)
+        _, computed = computed_outputs(request.type, request.name, plain_map(news), self.region)
         changed = sorted(
             key for key in set(olds) | set(news)
             if key not in computed and key != "id" and not key.startswith("__")
@@ -193,7 +185,7 @@ class AwsStandIn(Provider):
         return ReadResponse(resource_id=request.resource_id, properties=request.properties, inputs=request.inputs)
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        answer = invoke_result(request.tok, {key: plain(value) for key, value in request.args.items()}, self.region)
+        answer = invoke_result(request.tok, plain_map(request.args), self.region)
         if not answer:
             raise NotImplementedError(f"the {self.package} stand-in provider does not answer {request.tok}")
         return InvokeResponse(return_value={key: to_property(value) for key, value in answer.items()})
@@ -202,7 +194,9 @@ class AwsStandIn(Provider):
 def run(package: Optional[str]) -> None:
     if package not in SDK_MODULES:
         raise SystemExit(f"stand-in provider: APPFLOW_GUARD_STANDIN_PACKAGE must be one of {sorted(SDK_MODULES)}")
-    version = sdk_version(package)
+    version = installed_plugin_version(package)
+    if version is None:
+        raise SystemExit(f"stand-in provider: the {SDK_MODULES[package]} SDK is not installed in {sys.executable}")
     main(sys.argv[1:], version, AwsStandIn(package, version))
 
 
