@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 
 import pytest
 from google.protobuf import json_format
@@ -57,6 +58,45 @@ def test_code_from_a_relative_file_name_has_an_empty_position_in_both():
     assert bucket.ours.frames[0] == bucket.sdk.frames[0]
     assert not bucket.ours.frames[0].HasField("pc")
     assert sdk_resource._get_source_position(bucket.ours) == sdk_resource._get_source_position(bucket.sdk)
+
+
+
+def declare_buckets(source: str) -> list:
+    namespace = {"Bucket": Bucket, "buckets": []}
+    exec(compile(source, "/programs/large/__main__.py", "exec"), namespace)
+    return namespace["buckets"]
+
+
+def positions(buckets: list, capture: str) -> list:
+    return [sdk_resource._get_source_position(getattr(bucket, capture)) for bucket in buckets]
+
+
+# A program as large programs are written: thousands of multi-line declarations in one module, one
+# code object whose line table is looked up from many places (loops, comprehensions, calls in calls).
+def large_program(declarations: int) -> str:
+    return "\n".join(
+        f"buckets.append(Bucket(\n)\n)\nsettings_{index} = {{\n  'name': 'b{index}',\n  'tags': [\n    {index},\n  ],\n}}"
+        for index in range(declarations)) + "\nbuckets.extend([Bucket() for _ in range(3)])\nbuckets.append(\n  Bucket()\n)\n"
+
+
+def test_every_position_in_a_large_module_is_the_sdks():
+    source = large_program(1500)
+    buckets = declare_buckets(source)
+    assert len(buckets) == 1504
+    assert positions(buckets, "ours") == positions(buckets, "sdk")
+    assert buckets[0].ours.frames[0].pc.line == 1 and buckets[1499].ours.frames[0].pc.line == 1 + 1499 * 9
+    assert buckets[-1].ours.frames[0].pc.line == source.count("\n") - 1
+
+
+def test_under_a_tracer_the_position_is_the_tracers_line():
+    """Debuggers and coverage set their own line numbers on frames: those are what both captures report."""
+    previous = sys.gettrace()
+    sys.settrace(lambda frame, event, argument: None)
+    try:
+        buckets = declare_buckets(large_program(20))
+    finally:
+        sys.settrace(previous)
+    assert buckets and positions(buckets, "ours") == positions(buckets, "sdk")
 
 
 PROGRAMS = sorted(
