@@ -1,7 +1,8 @@
-"""On a large stack the checker shares AnalyzeStack between two processes of the pack; the answer is the same."""
+"""On a large stack the checker shares Analyze and AnalyzeStack between two processes of the pack; the answer is the same."""
 
 import json
 import os
+import time
 from dataclasses import asdict
 
 from appflow_guard.checker import evaluate as evaluation_module
@@ -41,7 +42,8 @@ def test_stack_policies_are_split_in_pack_order_without_the_disabled_ones():
 
 
 def test_the_second_process_starts_at_the_threshold_only(monkeypatch):
-    monkeypatch.setattr(evaluation_module, "PARALLEL_STACK_MIN_RESOURCES", 3)
+    monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_MIN_RESOURCES", 3)
+    monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_AFTER_S", 60.0)
     with open(STATE, encoding="utf-8") as handle:
         _, resources, states = from_state(json.load(handle))
     with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
@@ -49,16 +51,72 @@ def test_the_second_process_starts_at_the_threshold_only(monkeypatch):
         try:
             evaluation.analyze(resources[0], states[0])
             evaluation.analyze(resources[1], states[1])
-            assert evaluation.share is None
+            assert evaluation.second is None
             evaluation.analyze(resources[2], states[2])
-            assert evaluation.share is not None
+            assert evaluation.second is not None
         finally:
             evaluation.close()
 
 
+def test_the_second_process_starts_when_the_program_runs_long(monkeypatch):
+    """A large program declares all its resources before registering the first: the pack's second
+    process starts on a timer, while the program still runs."""
+    monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_AFTER_S", 0.2)
+    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
+        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
+        try:
+            assert evaluation.second is None
+            time.sleep(0.5)
+            assert evaluation.second is not None
+            assert evaluation.second.ready.wait(60) and evaluation.second.usable
+        finally:
+            evaluation.close()
+
+
+def test_a_stack_analyzed_before_the_timer_starts_no_second_process(monkeypatch):
+    monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_AFTER_S", 0.3)
+    with open(STATE, encoding="utf-8") as handle:
+        _, resources, states = from_state(json.load(handle))
+    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
+        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
+        try:
+            for resource, state in zip(resources, states):
+                evaluation.analyze(resource, state)
+            evaluation.finish()
+            time.sleep(0.5)
+            assert evaluation.second is None
+        finally:
+            evaluation.close()
+
+
+def test_resources_alternate_between_the_processes_with_the_same_findings_in_the_same_order(monkeypatch):
+    alone = audit()
+    with open(STATE, encoding="utf-8") as handle:
+        _, resources, states = from_state(json.load(handle))
+    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
+        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
+        try:
+            evaluation.start_second_process()
+            assert evaluation.second.ready.wait(60) and evaluation.second.usable
+            sent = []
+            send = evaluation.second.process.analyze_future
+            monkeypatch.setattr(evaluation.second.process, "analyze_future",
+                                lambda resource: sent.append(resource.urn) or send(resource))
+            for resource, state in zip(resources, states):
+                evaluation.analyze(resource, state)
+            both = [asdict(finding) for finding in evaluation.finish().findings]
+        finally:
+            evaluation.close()
+    assert sent == [resource.urn for resource in resources[::2]]
+    assert both == alone
+    # The resource policies' findings of both processes, then the stack policies', as from one process.
+    assert [finding["policy"] for finding in both] == [finding["policy"] for finding in alone]
+    assert any(finding["urn"] in sent for finding in both)
+
+
 def test_sharing_analyze_stack_gives_the_same_findings_in_the_same_order(monkeypatch):
     alone = audit()
-    monkeypatch.setattr(evaluation_module, "PARALLEL_STACK_MIN_RESOURCES", 0)
+    monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_MIN_RESOURCES", 0)
     shared = audit()
     assert shared == alone
     # Findings from both shares, so the merge order is exercised: the first half runs here, the
@@ -72,7 +130,7 @@ def test_sharing_analyze_stack_gives_the_same_findings_in_the_same_order(monkeyp
 
 def test_sharing_keeps_config_of_the_policies_in_each_share(monkeypatch):
     """Config of a policy run by the second process reaches it: its exemptions and its level."""
-    monkeypatch.setattr(evaluation_module, "PARALLEL_STACK_MIN_RESOURCES", 0)
+    monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_MIN_RESOURCES", 0)
     secret_policy = "aws-appflow-secretsmanager-secret-configure-customer-managed-key"
     exempt = {secret_policy: {"exemptions": [{"resource": "*", "reason": "migrating in Q3"}]}}
     assert secret_policy not in [finding["policy"] for finding in audit(exempt)]

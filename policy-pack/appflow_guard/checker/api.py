@@ -20,8 +20,8 @@ from .project import ProgramRun, load_project
 if TYPE_CHECKING:
     from .evaluate import Report
 
-# The analyzer client (pulumi's protocol modules, grpc, jsonschema) takes about half a second to
-# import; check_program starts the program first and imports it while the program starts up.
+# The analyzer client (pulumi's protocol modules, grpc, jsonschema) takes a tenth of a second to
+# import; check_program starts the program and the pack first and imports it while they start up.
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
@@ -68,12 +68,14 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
     evaluation = process = None
     try:
         with ProgramRun(project, stack, phase, timeout, mocks=mocks, stack_references=stack_references) as program:
-            from .evaluate import Evaluation
             from .pack_process import PackProcess
+
+            process = PackProcess(pack, timeout=timeout, python=pack_python(pack))
+            process.spawn()  # before the rest of the client is imported: the pack boots meanwhile
+            from .evaluate import Evaluation
             from .sources import RegistrationSource
 
             source = RegistrationSource(project.name, stack, project.config, phase)
-            process = PackProcess(pack, timeout=timeout, python=pack_python(pack))
             registrations = iter(program)
             try:
                 process.start()

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
 import yaml
 from google.protobuf import json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2
 
+from .analyzer_proto import analyzer_pb2
 from .config import reconcile
 from .pack_process import PackError, PackProcess, Resource, stack_entry
 from .protocol import ENFORCEMENT_LEVEL_NAMES, SEVERITY_NAMES
 
 
-# From this many resources, a second process of the pack is started (while the rest of the stack is
-# analyzed) to share AnalyzeStack: on two cores that halves the largest single cost after the program.
-PARALLEL_STACK_MIN_RESOURCES = 500
+# A second process of the pack shares the work on two cores: it analyzes every other resource and
+# runs half of the stack policies. It starts when the stack reaches this many resources, or when the
+# program is still running this long after the pack started (a large program declares its resources
+# before it registers the first); an everyday stack is done before either, and pays nothing.
+SECOND_PROCESS_MIN_RESOURCES = 200
+SECOND_PROCESS_AFTER_S = 0.5
+# Analyze requests in flight at once, over both processes.
+ANALYZE_IN_FLIGHT = 8
 
 
 @dataclass
@@ -100,11 +106,12 @@ def _changed_properties(before: dict, after: dict) -> list[str]:
     return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
 
 
-class StackShare:
-    """A second process of the pack that runs a share of the stack policies, started ahead of need."""
+class SecondProcess:
+    """A second process of the pack, started in the background and configured as the first."""
 
     def __init__(self, process: PackProcess, config: dict[str, dict]) -> None:
         self.process = PackProcess(process.pack_dir, python=process.python, timeout=process.timeout, env=process.env)
+        self.ready = threading.Event()
         self.answer = None
         self.error: Optional[PackError] = None
         self._thread = threading.Thread(target=self._start, args=(config,), daemon=True)
@@ -116,23 +123,26 @@ class StackShare:
             self.process.configure(config)
         except PackError as error:
             self.error = error
+        self.ready.set()
 
-    def analyze_stack(self, request) -> None:
-        """Send AnalyzeStack once the process is ready, without waiting for the answer."""
-        self._thread.join()
-        self._thread = threading.Thread(target=self._analyze, args=(request,), daemon=True)
+    @property
+    def usable(self) -> bool:
+        return self.ready.is_set() and self.error is None
+
+    def analyze_stack(self, request, config: dict[str, dict]) -> None:
+        """Configure this process's share and send AnalyzeStack, without waiting for the answer."""
+        self._thread = threading.Thread(target=self._analyze_stack, args=(request, config), daemon=True)
         self._thread.start()
 
-    def _analyze(self, request) -> None:
-        if self.error is None:
-            try:
-                self.answer = self.process.analyze_stack(request)
-            except PackError as error:
-                self.error = error
+    def _analyze_stack(self, request, config: dict[str, dict]) -> None:
+        try:
+            self.process.configure(config)
+            self.answer = self.process.analyze_stack(request)
+        except PackError as error:
+            self.error = error
 
     def result(self):
         self._thread.join()
-        self.process.stop()
         if self.error is not None:
             raise self.error
         return self.answer
@@ -171,7 +181,20 @@ class Evaluation:
                    and self.reconciled.get(policy.name, {}).get("enforcementLevel") != "disabled"]
         middle = len(enabled) - len(enabled) // 2
         self.kept, self.shared = enabled[:middle], enabled[middle:]
-        self.share: Optional[StackShare] = None
+        self.second: Optional[SecondProcess] = None
+        self._in_flight: deque = deque()  # (resource, process, Analyze future), in the order analyzed
+        self._turn = 0
+        self._lock = threading.Lock()  # the timer's start against finish and close
+        self._finished = False
+        self._timer = threading.Timer(SECOND_PROCESS_AFTER_S, self.start_second_process)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def start_second_process(self) -> None:
+        """Start the second process (once, on two cores or more) unless the stack is already analyzed."""
+        with self._lock:
+            if self.second is None and not self._finished and (os.cpu_count() or 1) >= 2:
+                self.second = SecondProcess(self.process, self.reconciled)
 
     def _severity(self, policy: str) -> str:
         return self.policies.get(policy, {}).get("severity", "")
@@ -195,7 +218,19 @@ class Evaluation:
         self.by_urn[state.urn] = state
         if state.type == "pulumi:pulumi:Stack" and not self.stack_urn:
             self.stack_urn = state.urn
-        remediation = self.process.remediate(resource) if self.remediating else None
+        if not self.remediating:
+            # Resources alternate between the processes once the second is up; answers are taken in order.
+            process = self.process
+            if self.second is not None and self.second.usable:
+                self._turn ^= 1
+                process = self.second.process if self._turn else self.process
+            self._in_flight.append((resource, process, process.analyze_future(resource)))
+            self._collect(ANALYZE_IN_FLIGHT)
+            self._stack_entries.append(stack_entry(state))
+            if self.report.resources >= SECOND_PROCESS_MIN_RESOURCES:
+                self.start_second_process()
+            return
+        remediation = self.process.remediate(resource)
         for remediated in remediation.remediations if remediation is not None else ():
             if remediated.diagnostic:
                 self.report.findings.append(Finding(
@@ -213,31 +248,51 @@ class Evaluation:
         for diagnostic in self.process.analyze(resource).diagnostics:
             self._add(diagnostic, resource)
         self._stack_entries.append(stack_entry(state))
-        if (self.share is None and self.shared and self.report.resources >= PARALLEL_STACK_MIN_RESOURCES
-                and (os.cpu_count() or 1) >= 2):
-            self.share = StackShare(self.process, _disabled(self.reconciled, self.kept))
+        if self.report.resources >= SECOND_PROCESS_MIN_RESOURCES:
+            self.start_second_process()
+
+    def _collect(self, keep: int) -> None:
+        """Take the answers of analyzed resources, oldest first, until at most ``keep`` are in flight
+        (and those still in flight are not answered yet)."""
+        while self._in_flight and (len(self._in_flight) > keep or self._in_flight[0][2].done()):
+            resource, process, future = self._in_flight.popleft()
+            for diagnostic in process.answer(future).diagnostics:
+                self._add(diagnostic, resource)
 
     def finish(self) -> Report:
         """AnalyzeStack over every analyzed resource's state; the report is complete after this."""
+        self._collect(0)
+        with self._lock:
+            self._finished = True
+            self._timer.cancel()
         request = analyzer_pb2.AnalyzeStackRequest(resources=self._stack_entries)
-        if self.share is None:
+        if self.second is not None and self.report.resources >= SECOND_PROCESS_MIN_RESOURCES:
+            self.second.ready.wait()  # a large stack: worth the rest of its start-up
+        second = self.second if self.second is not None and self.second.usable and self.shared else None
+        if second is None:
             diagnostics = list(self.process.analyze_stack(request).diagnostics)
         else:
             # Each process runs its share, the other's disabled in its config (Configure only
             # replaces config); answers are merged in the pack's policy order, as one process gives them.
-            self.share.analyze_stack(request)
+            second.analyze_stack(request, _disabled(self.reconciled, self.kept))
             self.process.configure(_disabled(self.reconciled, self.shared))
             mine = self.process.analyze_stack(request)
             order = {name: index for index, name in enumerate(self.policies)}
-            diagnostics = sorted([*mine.diagnostics, *self.share.result().diagnostics],
+            diagnostics = sorted([*mine.diagnostics, *second.result().diagnostics],
                                  key=lambda diagnostic: order.get(diagnostic.policyName, len(order)))
         for diagnostic in diagnostics:
             self._add(diagnostic, None)
         return self.report
 
     def close(self) -> None:
-        if self.share is not None:
-            self.share.close()
+        with self._lock:
+            self._finished = True
+            self._timer.cancel()
+        for _, _, future in self._in_flight:
+            future.cancel()
+        self._in_flight.clear()
+        if self.second is not None:
+            self.second.close()
 
 
 def _disabled(reconciled: dict[str, dict], names: list[str]) -> dict[str, dict]:

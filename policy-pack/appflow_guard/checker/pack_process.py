@@ -13,7 +13,7 @@ from typing import Any, Optional
 import grpc
 from google.protobuf import empty_pb2
 
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+from .analyzer_proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .errors import CheckError
 from .protocol import ENFORCEMENT_LEVELS, struct
@@ -35,13 +35,18 @@ class Resource:
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     provider: Optional["Resource"] = None
+    # (properties, message): a provider's message, built once for the many resources that name it
+    _provider_message: Any = field(default=None, repr=False, compare=False)
 
     def provider_message(self):
-        if self.provider is None:
+        provider = self.provider
+        if provider is None:
             return None
-        return analyzer_pb2.AnalyzerProviderResource(
-            type=self.provider.type, properties=struct(self.provider.properties),
-            urn=self.provider.urn, name=self.provider.name)
+        built = provider._provider_message
+        if built is None or built[0] is not provider.properties:
+            built = provider._provider_message = (provider.properties, analyzer_pb2.AnalyzerProviderResource(
+                type=provider.type, properties=struct(provider.properties), urn=provider.urn, name=provider.name))
+        return built[1]
 
     def options(self):
         return analyzer_pb2.AnalyzerResourceOptions(parent=self.parent)
@@ -58,6 +63,8 @@ class PackProcess:
         # As the engine starts it, except that no bytecode is written into the pack's folder.
         self.env = {**(os.environ if env is None else env), "PYTHONDONTWRITEBYTECODE": "1"}
         self._process: Optional[subprocess.Popen] = None
+        self._stopped = False
+        self._lifecycle = threading.Lock()  # stop() from one thread while another still starts it
         self._stderr = tempfile.TemporaryFile()
         self._channel = None
         self.stub: Optional[analyzer_pb2_grpc.AnalyzerStub] = None
@@ -71,31 +78,50 @@ class PackProcess:
 
     def spawn(self) -> None:
         """Start the pack's process without waiting for it; ``start`` then connects to it."""
-        if self._process is not None:
-            return
         if not os.path.isfile(os.path.join(self.pack_dir, "PulumiPolicy.yaml")):
             raise PackError(f"{self.pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
         command = [self.python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", self.pack_dir]
-        try:
-            self._process = subprocess.Popen(command, cwd=self.pack_dir, stdin=subprocess.DEVNULL,
-                                             stdout=subprocess.PIPE, stderr=self._stderr, env=self.env)
-        except OSError as error:
-            raise PackError(f"could not start the policy pack with {self.python}: {error.strerror}") from None
+        with self._lifecycle:
+            if self._stopped:
+                raise PackError("the policy pack was stopped before it started")
+            if self._process is not None:
+                return
+            try:
+                self._process = subprocess.Popen(command, cwd=self.pack_dir, stdin=subprocess.DEVNULL,
+                                                 stdout=subprocess.PIPE, stderr=self._stderr, env=self.env)
+            except OSError as error:
+                raise PackError(f"could not start the policy pack with {self.python}: {error.strerror}") from None
 
     def start(self) -> None:
         self.spawn()
         port = self._read_port()
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        with self._lifecycle:
+            if self._stopped:
+                raise PackError("the policy pack was stopped before it started")
+            self._channel = channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        ready = grpc.channel_ready_future(channel)
         try:
-            grpc.channel_ready_future(self._channel).result(timeout=self.timeout)
+            ready.result(timeout=self.timeout)
         except grpc.FutureTimeoutError:
             self.stop()
             raise PackError(f"the policy pack did not accept connections within {self.timeout:g}s") from None
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        except grpc.FutureCancelledError:  # stop() closed the channel meanwhile
+            raise PackError("the policy pack was stopped before it started") from None
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(channel)
 
     def _read_port(self) -> int:
+        process = self._process
+        if process is None:
+            raise PackError("the policy pack was stopped before it started")
         line: list[bytes] = []
-        reader = threading.Thread(target=lambda: line.append(self._process.stdout.readline()), daemon=True)
+
+        def read() -> None:
+            try:
+                line.append(process.stdout.readline())
+            except (OSError, ValueError):  # stopped meanwhile: its stdout is closed
+                pass
+
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
         reader.join(self.timeout)
         first = line[0].strip() if line else b""
@@ -113,21 +139,24 @@ class PackProcess:
         return lines[-1] if lines else ""
 
     def stop(self) -> None:
+        """End the process; one that is still starting ends too, and this object starts no other."""
+        with self._lifecycle:
+            self._stopped = True
+            process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.wait()
         if self._channel is not None:
             self._channel.close()
             self._channel = None
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            self._process.stdout.close()
-            self._process = None
+        if process is not None:
+            process.stdout.close()
 
     def _call(self, method: str, request) -> Any:
         try:
             return getattr(self.stub, method)(request, timeout=self.timeout)
         except grpc.RpcError as error:
-            detail = error.details() if hasattr(error, "details") else str(error)
-            raise PackError(f"the policy pack failed in {method}: {(detail or '').splitlines()[-1] if detail else error}") from None
+            raise _failure(method, error) from None
 
     def analyzer_info(self):
         return self._call("GetAnalyzerInfo", empty_pb2.Empty())
@@ -145,18 +174,37 @@ class PackProcess:
         self._call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
 
     def analyze(self, resource: Resource):
-        return self._call("Analyze", analyzer_pb2.AnalyzeRequest(
-            type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
-            options=resource.options(), provider=resource.provider_message()))
+        return self._call("Analyze", analyze_request(resource))
+
+    def analyze_future(self, resource: Resource) -> "grpc.Future":
+        """Send Analyze without waiting; ``answer`` takes the response (the engine, too, analyzes
+        several resources at once)."""
+        return self.stub.Analyze.future(analyze_request(resource), timeout=self.timeout)
+
+    @staticmethod
+    def answer(future: "grpc.Future", method: str = "Analyze") -> Any:
+        try:
+            return future.result()
+        except grpc.RpcError as error:
+            raise _failure(method, error) from None
 
     def remediate(self, resource: Resource):
-        return self._call("Remediate", analyzer_pb2.AnalyzeRequest(
-            type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
-            options=resource.options(), provider=resource.provider_message()))
+        return self._call("Remediate", analyze_request(resource))
 
     def analyze_stack(self, resources: "list[Resource] | analyzer_pb2.AnalyzeStackRequest"):
         request = resources if isinstance(resources, analyzer_pb2.AnalyzeStackRequest) else stack_request(resources)
         return self._call("AnalyzeStack", request)
+
+
+def _failure(method: str, error: grpc.RpcError) -> PackError:
+    detail = error.details() if hasattr(error, "details") else str(error)
+    return PackError(f"the policy pack failed in {method}: {(detail or '').splitlines()[-1] if detail else error}")
+
+
+def analyze_request(resource: Resource) -> analyzer_pb2.AnalyzeRequest:
+    return analyzer_pb2.AnalyzeRequest(
+        type=resource.type, properties=struct(resource.properties), urn=resource.urn, name=resource.name,
+        options=resource.options(), provider=resource.provider_message())
 
 
 def stack_entry(resource: Resource) -> analyzer_pb2.AnalyzerResource:

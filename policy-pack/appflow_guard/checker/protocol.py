@@ -6,7 +6,7 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from pulumi.runtime.proto import analyzer_pb2
+from .analyzer_proto import analyzer_pb2
 
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
