@@ -37,8 +37,18 @@ def audit(config=None):
 def test_stack_policies_are_split_in_pack_order_without_the_disabled_ones():
     with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
         evaluation = Evaluation(process, REPOSITORY_PACK, {"aws-appflow-kms-key-enable-rotation": "disabled"}, "update")
+        evaluation.close()
         enabled = [name for name in STACK_POLICIES if name != "aws-appflow-kms-key-enable-rotation"]
         assert (evaluation.kept, evaluation.shared) == (enabled[:5], enabled[5:])
+
+
+def test_no_second_process_starts_once_the_first_has_stopped(monkeypatch):
+    """An evaluation its caller never closed starts nothing after its pack is gone."""
+    monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_AFTER_S", 0.2)
+    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
+        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
+    time.sleep(0.5)
+    assert evaluation.second is None
 
 
 def test_the_second_process_starts_at_the_threshold_only(monkeypatch):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import yaml
@@ -67,7 +67,7 @@ class Report:
         return {
             "phase": self.phase,
             "pack": {"name": self.pack_name, "version": self.pack_version},
-            "findings": [asdict(finding) for finding in self.findings],
+            "findings": [dict(vars(finding)) for finding in self.findings],
             "summary": {
                 "resources": self.resources,
                 "findings": len(self.findings),
@@ -191,9 +191,10 @@ class Evaluation:
         self._timer.start()
 
     def start_second_process(self) -> None:
-        """Start the second process (once, on two cores or more) unless the stack is already analyzed."""
+        """Start the second process (once, on two cores or more) while the first runs and the stack is
+        not analyzed yet."""
         with self._lock:
-            if self.second is None and not self._finished and (os.cpu_count() or 1) >= 2:
+            if self.second is None and not self._finished and self.process.running and (os.cpu_count() or 1) >= 2:
                 self.second = SecondProcess(self.process, self.reconciled)
 
     def _severity(self, policy: str) -> str:

@@ -138,6 +138,10 @@ class PackProcess:
         lines = [line.strip() for line in self._stderr.read().decode(errors="replace").splitlines() if line.strip()]
         return lines[-1] if lines else ""
 
+    @property
+    def running(self) -> bool:
+        return self._process is not None and not self._stopped
+
     def stop(self) -> None:
         """End the process; one that is still starting ends too, and this object starts no other."""
         with self._lifecycle:

@@ -34,6 +34,7 @@ _MAX_DEPTH = 64
 # the rules cost. The unknown sentinels it then meets are turned into UNKNOWN as before.
 _PROXY_DICT = getattr(proxy, "_DictProxy", None)
 _PROXY_LIST = getattr(proxy, "_ListProxy", None)
+_SCALARS = frozenset((float, int, bool, type(None)))
 
 
 class _Unknown:
@@ -60,13 +61,19 @@ def plain(value: Any, _depth: int = 0) -> Any:
     """Copy a property tree into plain dicts and lists, with UNKNOWN for computed values."""
     if _depth > _MAX_DEPTH:
         return UNKNOWN
+    kind = type(value)
+    # The decoded values the SDK holds are dicts, lists, strings, floats, booleans and None: those
+    # are matched by exact type first (an abstract-class check costs more than the copy).
+    if kind is str:
+        return UNKNOWN if value in _UNKNOWN_SENTINELS else value
+    if kind is dict or kind is _PROXY_DICT:
+        return {key: plain(item, _depth + 1) for key, item in (value if kind is dict else value["__target"]).items()}
+    if kind is list or kind is _PROXY_LIST:
+        return [plain(item, _depth + 1) for item in (value if kind is list else value["__target"])]
+    if kind in _SCALARS:
+        return value
     if isinstance(value, str):
         return UNKNOWN if value in _UNKNOWN_SENTINELS else value
-    kind = type(value)
-    if kind is _PROXY_DICT:
-        return {key: plain(item, _depth + 1) for key, item in value["__target"].items()}
-    if kind is _PROXY_LIST:
-        return [plain(item, _depth + 1) for item in value["__target"]]
     if isinstance(value, Mapping):
         result = {}
         for key in list(value):
