@@ -132,3 +132,36 @@ def test_a_pack_that_fails_to_start_says_why(tmp_path):
     (tmp_path / "__main__.py").write_text("raise SystemExit('broken pack: missing module')\n")
     with pytest.raises(PackError, match="the policy pack failed to start: broken pack: missing module"):
         PackProcess(str(tmp_path), timeout=20).start()
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.3])
+def test_stopping_a_pack_while_another_thread_starts_it_ends_both_cleanly(monkeypatch, delay):
+    """The checker's second process is started in the background and may be stopped at any point of
+    its start-up: the starting thread gets a PackError (or a started pack), nothing is printed, and
+    no process is left behind."""
+    import threading
+    import time
+
+    raised = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    process = PackProcess(REPO_ROOT, timeout=30)
+    outcome = []
+
+    def start():
+        try:
+            process.start()
+            outcome.append("started")
+        except PackError as error:
+            outcome.append(str(error))
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    time.sleep(delay)
+    spawned = process._process
+    process.stop()
+    starter.join(30)
+    assert not starter.is_alive() and len(outcome) == 1 and raised == []
+    assert outcome[0] == "started" or outcome[0].startswith("the policy pack")
+    assert spawned is None or spawned.poll() is not None
+    with pytest.raises(PackError, match="stopped before it started"):
+        process.start()
