@@ -20,6 +20,20 @@ from google.protobuf import struct_pb2
 from .errors import CheckError
 
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+# Runs runner.py as __main__ from its cached bytecode (a script is compiled on every start: 11 ms of
+# an everyday check). The process runs with bytecode writing off, so that the program's own modules
+# leave no __pycache__ in its folder; the runner's cache is written beside the runner only.
+RUNNER_BOOTSTRAP = """\
+import importlib.util, sys
+path = sys.argv.pop(1)
+spec = importlib.util.spec_from_file_location("__main__", path)
+sys.dont_write_bytecode = False
+code = spec.loader.get_code("__main__")
+sys.dont_write_bytecode = True
+module = importlib.util.module_from_spec(spec)
+sys.modules["__main__"], sys.argv[0] = module, path
+exec(code, module.__dict__)
+"""
 
 
 @dataclass(frozen=True)
@@ -146,7 +160,7 @@ class ProgramRun:
                        "secretKeys": sorted(project.secret_keys), "sdkStackCapture": sdk_stack_capture},
                       self._options)
         read_end, write_end = os.pipe()
-        command = [project.python, RUNNER, "--program-dir", os.path.dirname(project.main),
+        command = [project.python, "-c", RUNNER_BOOTSTRAP, RUNNER, "--program-dir", os.path.dirname(project.main),
                    "--main", project.main, "--project", project.name, "--stack", stack, "--phase", phase,
                    "--output-fd", str(write_end),
                    "--options", self._options.name]

@@ -1,12 +1,13 @@
 """Runs one Pulumi Python program under pulumi's mocks and records every resource registration.
 
-Started as a script (``python runner.py ...``) with the interpreter that has the program's
-dependencies, so it imports nothing but pulumi. Mocks answer like AWS: in preview, computed
-outputs (ARNs, IDs, generated names) stay unknown; in update, they get realistic values.
-Streams one JSON line per registration to the file descriptor --output-fd as the program makes it,
-so that the checker analyzes resources while the program is still running (as the engine does), and
-ends with {"done": N} or {"error": "..."}. A registration's "inputs" (and in update its "outputs")
-are the protobuf Struct the SDK sent, base64-encoded: no decoding here, none in the checker.
+Started as a script (``python runner.py ...``, from its cached bytecode: project.RUNNER_BOOTSTRAP)
+with the interpreter that has the program's dependencies, so it imports nothing but pulumi. Mocks
+answer like AWS: in preview, computed outputs (ARNs, IDs, generated names) stay unknown; in update,
+they get realistic values. Streams one JSON line per registration to the file descriptor
+--output-fd as the program makes it, so that the checker analyzes resources while the program is
+still running (as the engine does), and ends with {"done": N} or {"error": "..."}. A registration's
+"inputs" (and in update its "outputs") are the protobuf Struct the SDK sent, base64-encoded: no
+decoding here, none in the checker.
 """
 
 from __future__ import annotations
@@ -40,7 +41,14 @@ def _sibling(name: str):
     spec = importlib.util.spec_from_file_location(f"_appflow_guard_{name}",
                                                   os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # Its bytecode is cached beside it, even though the program's process writes none (its folder stays clean).
+    writes = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        code = spec.loader.get_code(spec.name)
+    finally:
+        sys.dont_write_bytecode = writes
+    exec(code, module.__dict__)
     return module
 
 
