@@ -29,8 +29,9 @@ from .protocol import ENFORCEMENT_LEVEL_NAMES, SEVERITY_NAMES
 # before it registers the first); an everyday stack is done before either, and pays nothing.
 SECOND_PROCESS_MIN_RESOURCES = 200
 SECOND_PROCESS_AFTER_S = 0.5
-# Analyze requests in flight at once, over both processes.
-ANALYZE_IN_FLIGHT = 8
+# Analyze requests in flight at once, over both processes (2,000 resources, six runs each: 8 in flight
+# 5.7 s, 32 in flight 5.5 s: the packs never wait for the next request).
+ANALYZE_IN_FLIGHT = 32
 
 
 @dataclass
