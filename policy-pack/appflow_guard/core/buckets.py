@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import types
 from .stack import StackView
 
 
@@ -9,6 +10,8 @@ def appflow_bucket_users(view: StackView) -> dict:
     """Each stack bucket AppFlow reads or writes, with the fields ('flow.field') that use it, sorted:
     the engine hands a stack policy its resources in the order their steps finished, so a message
     that followed that order would change from one run to the next."""
+    if not view.of_type(*types.S3_BUCKET_TYPES):
+        return {}  # no bucket in the stack: no reference can resolve to one (and nothing is decoded)
     users: dict = {}
     for link in view.appflow_buckets():
         for bucket in link.buckets:

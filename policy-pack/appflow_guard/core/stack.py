@@ -246,6 +246,8 @@ class StackView:
     def appflow_keys(self) -> dict:
         """Keys in this stack that protect AppFlow data, each with the places that use it, sorted (the
         engine's resource order is the order steps finished, which varies between runs)."""
+        if not self.of_type(*types.KMS_KEY_TYPES):
+            return {}  # no key in the stack: no reference can resolve to one (and nothing is decoded)
         users: dict = {}
 
         def note(link: KeyLink, where: str) -> None:
