@@ -1,5 +1,6 @@
 """On a large stack the checker shares Analyze and AnalyzeStack between two processes of the pack; the answer is the same."""
 
+import contextlib
 import json
 import os
 import time
@@ -27,17 +28,31 @@ STACK_POLICIES = [
 ]
 
 
-def audit(config=None):
+def state_resources():
+    """(Analyze resources, AnalyzeStack states) of the exported stack."""
     with open(STATE, encoding="utf-8") as handle:
         _, resources, states = from_state(json.load(handle))
+    return resources, states
+
+
+@contextlib.contextmanager
+def evaluation_on_a_pack(config=None):
+    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
+        evaluation = Evaluation(process, REPOSITORY_PACK, config or {}, "update")
+        try:
+            yield evaluation
+        finally:
+            evaluation.close()
+
+
+def audit(config=None):
+    resources, states = state_resources()
     report = evaluate(resources, states, REPOSITORY_PACK, config or {}, "update", python=pack_python(REPOSITORY_PACK))
     return [asdict(finding) for finding in report.findings]
 
 
 def test_stack_policies_are_split_in_pack_order_without_the_disabled_ones():
-    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
-        evaluation = Evaluation(process, REPOSITORY_PACK, {"aws-appflow-kms-key-enable-rotation": "disabled"}, "update")
-        evaluation.close()
+    with evaluation_on_a_pack({"aws-appflow-kms-key-enable-rotation": "disabled"}) as evaluation:
         enabled = [name for name in STACK_POLICIES if name != "aws-appflow-kms-key-enable-rotation"]
         assert (evaluation.kept, evaluation.shared) == (enabled[:5], enabled[5:])
 
@@ -54,69 +69,50 @@ def test_no_second_process_starts_once_the_first_has_stopped(monkeypatch):
 def test_the_second_process_starts_at_the_threshold_only(monkeypatch):
     monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_MIN_RESOURCES", 3)
     monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_AFTER_S", 60.0)
-    with open(STATE, encoding="utf-8") as handle:
-        _, resources, states = from_state(json.load(handle))
-    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
-        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
-        try:
-            evaluation.analyze(resources[0], states[0])
-            evaluation.analyze(resources[1], states[1])
-            assert evaluation.second is None
-            evaluation.analyze(resources[2], states[2])
-            assert evaluation.second is not None
-        finally:
-            evaluation.close()
+    resources, states = state_resources()
+    with evaluation_on_a_pack() as evaluation:
+        evaluation.analyze(resources[0], states[0])
+        evaluation.analyze(resources[1], states[1])
+        assert evaluation.second is None
+        evaluation.analyze(resources[2], states[2])
+        assert evaluation.second is not None
 
 
 def test_the_second_process_starts_when_the_program_runs_long(monkeypatch):
     """A large program declares all its resources before registering the first: the pack's second
     process starts on a timer, while the program still runs."""
     monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_AFTER_S", 0.2)
-    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
-        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
-        try:
-            assert evaluation.second is None
-            time.sleep(0.5)
-            assert evaluation.second is not None
-            assert evaluation.second.ready.wait(60) and evaluation.second.usable
-        finally:
-            evaluation.close()
+    with evaluation_on_a_pack() as evaluation:
+        assert evaluation.second is None
+        time.sleep(0.5)
+        assert evaluation.second is not None
+        assert evaluation.second.ready.wait(60) and evaluation.second.usable
 
 
 def test_a_stack_analyzed_before_the_timer_starts_no_second_process(monkeypatch):
     monkeypatch.setattr(evaluation_module, "SECOND_PROCESS_AFTER_S", 0.3)
-    with open(STATE, encoding="utf-8") as handle:
-        _, resources, states = from_state(json.load(handle))
-    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
-        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
-        try:
-            for resource, state in zip(resources, states):
-                evaluation.analyze(resource, state)
-            evaluation.finish()
-            time.sleep(0.5)
-            assert evaluation.second is None
-        finally:
-            evaluation.close()
+    resources, states = state_resources()
+    with evaluation_on_a_pack() as evaluation:
+        for resource, state in zip(resources, states):
+            evaluation.analyze(resource, state)
+        evaluation.finish()
+        time.sleep(0.5)
+        assert evaluation.second is None
 
 
 def test_resources_alternate_between_the_processes_with_the_same_findings_in_the_same_order(monkeypatch):
     alone = audit()
-    with open(STATE, encoding="utf-8") as handle:
-        _, resources, states = from_state(json.load(handle))
-    with PackProcess(REPOSITORY_PACK, python=pack_python(REPOSITORY_PACK)) as process:
-        evaluation = Evaluation(process, REPOSITORY_PACK, {}, "update")
-        try:
-            evaluation.start_second_process()
-            assert evaluation.second.ready.wait(60) and evaluation.second.usable
-            sent = []
-            send = evaluation.second.process.analyze_future
-            monkeypatch.setattr(evaluation.second.process, "analyze_future",
-                                lambda resource: sent.append(resource.urn) or send(resource))
-            for resource, state in zip(resources, states):
-                evaluation.analyze(resource, state)
-            both = [asdict(finding) for finding in evaluation.finish().findings]
-        finally:
-            evaluation.close()
+    resources, states = state_resources()
+    with evaluation_on_a_pack() as evaluation:
+        evaluation.start_second_process()
+        assert evaluation.second.ready.wait(60) and evaluation.second.usable
+        sent = []
+        send = evaluation.second.process.analyze_future
+        monkeypatch.setattr(evaluation.second.process, "analyze_future",
+                            lambda resource: sent.append(resource.urn) or send(resource))
+        for resource, state in zip(resources, states):
+            evaluation.analyze(resource, state)
+        both = [asdict(finding) for finding in evaluation.finish().findings]
     assert sent == [resource.urn for resource in resources[::2]]
     assert both == alone
     # The resource policies' findings of both processes, then the stack policies', as from one process.
