@@ -124,7 +124,8 @@ class SecondProcess:
             self.process.configure(config)
         except PackError as error:
             self.error = error
-        self.ready.set()
+        finally:
+            self.ready.set()  # whatever happened: nobody waits for it forever
 
     @property
     def usable(self) -> bool:
@@ -176,8 +177,8 @@ class Evaluation:
         self.by_urn: dict[str, Resource] = {}
         self.stack_urn = ""
         self._stack_entries: list = []
-        # pulumi-policy decodes every resource once per stack policy, so their time splits by count;
-        # the second process gets the later half (it starts later) and the first process the rest.
+        # pulumi-policy decodes every resource once per stack policy, so their time splits by count:
+        # the second process runs the later half of the stack policies and the first process the rest.
         enabled = [policy.name for policy in info.policies if policy.policy_type == analyzer_pb2.POLICY_TYPE_STACK
                    and self.reconciled.get(policy.name, {}).get("enforcementLevel") != "disabled"]
         middle = len(enabled) - len(enabled) // 2
