@@ -6,6 +6,8 @@ import os
 import time
 from dataclasses import asdict
 
+import pytest
+
 from appflow_guard.checker import evaluate as evaluation_module
 from appflow_guard.checker.api import REPOSITORY_PACK, pack_python
 from appflow_guard.checker.evaluate import Evaluation, evaluate
@@ -100,10 +102,16 @@ def test_a_stack_analyzed_before_the_timer_starts_no_second_process(monkeypatch)
         assert evaluation.second is None
 
 
-def test_resources_alternate_between_the_processes_with_the_same_findings_in_the_same_order(monkeypatch):
-    alone = audit()
+REMEDIATE_PROFILE_KEYS = {"aws-appflow-connectorprofile-remediate-customer-managed-key": {
+    "enforcementLevel": "remediate", "keyArn": "arn:aws:kms:us-east-1:123456789012:key/0b5c6a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b"}}
+
+
+@pytest.mark.parametrize("config", [{}, REMEDIATE_PROFILE_KEYS], ids=["analyze", "remediate-then-analyze"])
+def test_resources_alternate_between_the_processes_with_the_same_findings_in_the_same_order(monkeypatch, config):
+    """Remediate stays with the first process; the remediated resource is analyzed by either."""
+    alone = audit(config)
     resources, states = state_resources()
-    with evaluation_on_a_pack() as evaluation:
+    with evaluation_on_a_pack(config) as evaluation:
         evaluation.start_second_process()
         assert evaluation.second.ready.wait(60) and evaluation.second.usable
         sent = []
@@ -118,6 +126,7 @@ def test_resources_alternate_between_the_processes_with_the_same_findings_in_the
     # The resource policies' findings of both processes, then the stack policies', as from one process.
     assert [finding["policy"] for finding in both] == [finding["policy"] for finding in alone]
     assert any(finding["urn"] in sent for finding in both)
+    assert any(finding["enforcementLevel"] == "remediate" for finding in both) == bool(config)
 
 
 def test_sharing_analyze_stack_gives_the_same_findings_in_the_same_order(monkeypatch):

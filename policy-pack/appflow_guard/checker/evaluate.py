@@ -221,18 +221,23 @@ class Evaluation:
         self.by_urn[state.urn] = state
         if state.type == "pulumi:pulumi:Stack" and not self.stack_urn:
             self.stack_urn = state.urn
-        if not self.remediating:
-            # Resources alternate between the processes once the second is up; answers are taken in order.
-            process = self.process
-            if self.second is not None and self.second.usable:
-                self._turn ^= 1
-                process = self.second.process if self._turn else self.process
-            self._in_flight.append((resource, process, process.analyze_future(resource)))
-            self._collect(ANALYZE_IN_FLIGHT)
-            self._stack_entries.append(stack_entry(state))
-            if self.report.resources >= SECOND_PROCESS_MIN_RESOURCES:
-                self.start_second_process()
-            return
+        if self.remediating:
+            self._remediate(resource, state)
+        # Resources alternate between the processes once the second is up; answers are taken in order.
+        process = self.process
+        if self.second is not None and self.second.usable:
+            self._turn ^= 1
+            process = self.second.process if self._turn else self.process
+        self._in_flight.append((resource, process, process.analyze_future(resource)))
+        self._collect(ANALYZE_IN_FLIGHT)
+        self._stack_entries.append(stack_entry(state))
+        if self.report.resources >= SECOND_PROCESS_MIN_RESOURCES:
+            self.start_second_process()
+
+    def _remediate(self, resource: Resource, state: Resource) -> None:
+        """Remediate ``resource`` in the first process; what a policy changed reaches its Analyze and its
+        AnalyzeStack entry (``state``)."""
+        self._collect(0)  # the findings of the resources before it come first, as the engine reports them
         remediation = self.process.remediate(resource)
         for remediated in remediation.remediations if remediation is not None else ():
             if remediated.diagnostic:
@@ -248,11 +253,6 @@ class Evaluation:
                 remediated.policyName, "remediate", self._severity(remediated.policyName),
                 resource.type, resource.name, resource.urn,
                 f"Remediated: set {', '.join(changed)}." if changed else "Remediated."))
-        for diagnostic in self.process.analyze(resource).diagnostics:
-            self._add(diagnostic, resource)
-        self._stack_entries.append(stack_entry(state))
-        if self.report.resources >= SECOND_PROCESS_MIN_RESOURCES:
-            self.start_second_process()
 
     def _collect(self, keep: int) -> None:
         """Take the answers of analyzed resources, oldest first, until at most ``keep`` are in flight

@@ -140,7 +140,7 @@ class PackProcess:
 
     @property
     def running(self) -> bool:
-        return self._process is not None and not self._stopped
+        return self._process is not None  # stop() clears it, and nothing spawns after stop()
 
     def stop(self) -> None:
         """End the process; one that is still starting ends too, and this object starts no other."""
