@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 
-from harness import UNKNOWN, Spec, urn
-from stacks import ACCOUNT, KEY_ARN
+from harness import UNKNOWN, Spec, find, urn
+from stacks import ACCOUNT, KEY_ARN, operator_policy_document
 
 BUCKET_NAME = "landing-4f292614"
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET_NAME}"
@@ -53,19 +53,6 @@ def bucket_policy(bucket_arn: str = BUCKET_ARN) -> dict:
         {"Sid": "AppFlowWrite", "Effect": "Allow", "Principal": {"Service": "appflow.amazonaws.com"},
          "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetBucketAcl", "s3:PutObjectAcl"],
          "Resource": [bucket_arn, f"{bucket_arn}/*"], "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
-    ]}
-
-
-def operator_policy() -> dict:
-    return {"Version": "2012-10-17", "Statement": [
-        {"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*", "Resource": "*"},
-        {"Sid": "SecretsManagerCreateSecretAccess", "Effect": "Allow", "Action": "secretsmanager:CreateSecret",
-         "Resource": "*", "Condition": {"StringLike": {"secretsmanager:Name": "appflow!*"},
-                                        "ForAnyValue:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]}}},
-        {"Sid": "SecretsManagerPutResourcePolicyAccess", "Effect": "Allow",
-         "Action": ["secretsmanager:PutResourcePolicy"], "Resource": "*",
-         "Condition": {"ForAnyValue:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]},
-                       "StringEqualsIgnoreCase": {"secretsmanager:ResourceTag/aws:secretsmanager:owningService": "appflow"}}},
     ]}
 
 
@@ -119,7 +106,7 @@ def native_stack(phase: str = "preview") -> list[Spec]:
             "enableLogFileValidation": True, "s3BucketName": "org-audit-logs-123456789012"}),
         Spec(MANAGED_POLICY_TYPE, "appflow-operator", {
             "managedPolicyName": "appflow-operator", "description": "Runs AppFlow flows",
-            "policyDocument": operator_policy()}),
+            "policyDocument": operator_policy_document()}),
     ]
 
 
@@ -146,3 +133,13 @@ def mixed_stack(phase: str = "preview") -> list[Spec]:
     classic_flow.props["kmsArn"] = computed(native_key_arn)
     classic_flow.deps["kmsArn"] = [KEY]
     return specs
+
+
+def native_salesforce_profile(instance_url=None, **properties) -> Spec:
+    """The stack's Salesforce connector profile (update phase), with its instanceUrl and other
+    connectorProfileProperties replaced."""
+    spec = find(native_stack("update"), "salesforce")
+    if instance_url is not None:
+        spec.props["connectorProfileConfig"]["connectorProfileProperties"]["salesforce"]["instanceUrl"] = instance_url
+    spec.props["connectorProfileConfig"]["connectorProfileProperties"].update(properties)
+    return spec

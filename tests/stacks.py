@@ -44,7 +44,12 @@ def bucket_policy(bucket_arn: str) -> str:
 
 
 def operator_policy() -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
+    return json.dumps(operator_policy_document())
+
+
+def operator_policy_document() -> dict:
+    """The AppFlow operator's IAM policy, with the Secrets Manager conditions the AWS page gives."""
+    return {"Version": "2012-10-17", "Statement": [
         {"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*", "Resource": "*"},
         {"Sid": "SecretsManagerCreateSecretAccess", "Effect": "Allow", "Action": "secretsmanager:CreateSecret",
          "Resource": "*", "Condition": {"StringLike": {"secretsmanager:Name": "appflow!*"},
@@ -53,7 +58,7 @@ def operator_policy() -> str:
          "Action": ["secretsmanager:PutResourcePolicy"], "Resource": "*",
          "Condition": {"ForAnyValue:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]},
                        "StringEqualsIgnoreCase": {"secretsmanager:ResourceTag/aws:secretsmanager:owningService": "appflow"}}},
-    ]})
+    ]}
 
 
 def compliant_stack(phase: str = "preview") -> list[Spec]:

@@ -1,18 +1,10 @@
 """aws-native connector profiles: every URL field of connectorProfileConfig, in its aws-native names."""
 
 from appflow_guard.policies.connectorprofile.disallow_credentials_in_urls import POLICY
-from harness import UNKNOWN, Spec, find, run_resource_policy
-from native_stacks import native_stack
+from harness import UNKNOWN, Spec, run_resource_policy
+from native_stacks import native_salesforce_profile as profile
 
 FIELD = "connectorProfileConfig.connectorProfileProperties.salesforce.instanceUrl"
-
-
-def profile(instance_url=None, **properties):
-    spec = find(native_stack("update"), "salesforce")
-    if instance_url is not None:
-        spec.props["connectorProfileConfig"]["connectorProfileProperties"]["salesforce"]["instanceUrl"] = instance_url
-    spec.props["connectorProfileConfig"]["connectorProfileProperties"].update(properties)
-    return spec
 
 
 def test_clean_native_urls_pass():

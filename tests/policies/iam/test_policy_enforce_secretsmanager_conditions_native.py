@@ -1,20 +1,19 @@
 """aws-native IAM: policyDocument (an object) on ManagedPolicy, RolePolicy, UserPolicy, GroupPolicy,
 and a Role's policies[].policyDocument."""
 
-import copy
-
 import pytest
 
 from appflow_guard.policies.iam.policy_enforce_secretsmanager_conditions import POLICY
 from harness import UNKNOWN, Spec, find, run_resource_policy
-from native_stacks import native_stack, operator_policy
+from native_stacks import native_stack
+from stacks import operator_policy_document
 
 UNSCOPED_CREATE = ("statement SecretsManagerCreateSecretAccess allows secretsmanager:CreateSecret without limiting "
                    "secretsmanager:Name to 'appflow!*'")
 
 
 def unscoped() -> dict:
-    document = operator_policy()
+    document = operator_policy_document()
     del document["Statement"][1]["Condition"]["StringLike"]
     return document
 
@@ -32,13 +31,13 @@ def test_unscoped_create_secret_is_reported_on_every_native_policy_type(resource
 
 def test_native_role_inline_policies_are_read():
     spec = Spec("aws-native:iam:Role", "runner", {"roleName": "runner", "assumeRolePolicyDocument": {}, "policies": [
-        {"policyName": "ok", "policyDocument": operator_policy()},
+        {"policyName": "ok", "policyDocument": operator_policy_document()},
         {"policyName": "broken", "policyDocument": unscoped()}]})
     assert run_resource_policy(POLICY, spec) == [f"policies[1].policyDocument: {UNSCOPED_CREATE}."]
 
 
 def test_put_resource_policy_without_owning_service_is_reported():
-    document = operator_policy()
+    document = operator_policy_document()
     del document["Statement"][2]["Condition"]["StringEqualsIgnoreCase"]
     spec = Spec("aws-native:iam:ManagedPolicy", "operator", {"policyDocument": document})
     assert run_resource_policy(POLICY, spec) == [
