@@ -1,7 +1,6 @@
 """`make bench` runs end to end at tiny sizes (no timing assertions: figures are only reported)."""
 
 import json
-import os
 import subprocess
 import sys
 

@@ -1,9 +1,5 @@
 """The pack started from the repository root exactly as the Pulumi engine starts a Python pack."""
 
-import json
-import os
-import sys
-
 import pytest
 
 from appflow_guard.checker.config import ConfigError, reconcile

@@ -1,7 +1,6 @@
 """Secure values of Pulumi.<stack>.yaml: decrypted as the CLI decrypts them, or checked as unknown secrets."""
 
 import base64
-import json
 import os
 import subprocess
 import sys

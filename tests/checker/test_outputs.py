@@ -4,7 +4,6 @@ Markdown for a pull request or a job summary, one self-contained HTML page with 
 import json
 import os
 import subprocess
-import sys
 import textwrap
 from html.parser import HTMLParser
 

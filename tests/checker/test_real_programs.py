@@ -3,7 +3,6 @@ update outputs, mocks files, stack references, multi-language components, errors
 
 import base64
 import json
-import os
 import subprocess
 import sys
 import textwrap

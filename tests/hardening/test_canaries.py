@@ -135,7 +135,7 @@ def write_program(directory, canaries: Canaries):
         f"    profile={{'instance_url': {canaries.url('salesforce instance_url', scheme='http://', host='acme.my.salesforce.com')!r}}},",
         ")",
         "key = stack['key']",
-        f"aws.secretsmanager.Secret('canary-secret', name='appflow!canary', kms_key_id=key.arn,",
+        "aws.secretsmanager.Secret('canary-secret', name='appflow!canary', kms_key_id=key.arn,",
         f"                          description='client credentials', tags={{'token': {token_tag!r}}})",
         f"canary_key = aws.kms.Key('canary-key', description={'rotated key ' + key_description_token!r},",
         f"                         enable_key_rotation=True, tags={{{tag_key!r}: 'owner'}})",
@@ -235,7 +235,7 @@ def test_no_canary_in_any_output_and_findings_name_the_field(program, phase):
         for f in url_findings)
 
     sensitive = {(f.resourceName, f.message.split(";")[0]) for f in findings_of(report, SENSITIVE_POLICY)}
-    assert ("accounts-to-s3", f"The tag 'owner' contains an email address (c***@example.com)") in sensitive
+    assert ("accounts-to-s3", "The tag 'owner' contains an email address (c***@example.com)") in sensitive
     assert ("accounts-to-s3", "The description contains an AWS access key ID (AK***)") in sensitive
     assert ("canary-secret", "The tag 'token' contains a secret token (gh***)") in sensitive
     assert ("canary-key", "The tag key contains an email address (c***@example.com)") in sensitive

@@ -3,7 +3,7 @@
 import pytest
 
 from appflow_guard.policies.flow.configure_customer_managed_key import POLICY
-from harness import UNKNOWN, Spec, find, run_stack_policy, urn
+from harness import UNKNOWN, Spec, find, run_stack_policy
 from native_stacks import FLOW, KEY, mixed_stack, native_stack
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from appflow_guard.policies.kms.key_enable_rotation import POLICY
-from harness import UNKNOWN, Spec, find, run_stack_policy, urn
+from harness import UNKNOWN, Spec, find, run_stack_policy
 from native_stacks import KEY, mixed_stack, native_stack
 
 USERS = "(accounts-to-s3.kmsArn, landing default encryption, salesforce-client.kmsKeyId, salesforce.kmsArn)"
