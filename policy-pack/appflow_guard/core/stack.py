@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, Iterable, Iterator
 
 from . import shapes, types
+from .passthrough import inputs_passed_on
 from .kms import KeyReference, classify_key_reference, key_identifiers
 from .values import UNKNOWN, as_dict, as_list, dig, plain, text
 
@@ -37,12 +38,13 @@ class KeyLink:
 
 @dataclass(frozen=True)
 class BucketLink:
-    """One place where AppFlow reads or writes an S3 bucket."""
+    """One place where AppFlow reads or writes an S3 bucket; ``writes`` when AppFlow puts objects there."""
 
     holder: Any
     field: str
     value: Any
     buckets: tuple
+    writes: bool
 
 
 def _identifiers(props: dict, *names: str) -> set[str]:
@@ -86,7 +88,8 @@ class StackView:
         return sorted(found, key=lambda resource: self._position[resource.urn]) if len(resource_types) > 1 else found
 
     def has_appflow(self) -> bool:
-        return any(self._by_type.get(resource_type) for resource_type in types.APPFLOW_TYPES)
+        """Whether the stack deploys any AppFlow resource (flow, connector profile, custom connector)."""
+        return any(self._by_type.get(resource_type) for resource_type in types.APPFLOW_RESOURCE_TYPES)
 
     def dependencies(self, resource: Any, prop: str, *resource_types: str) -> list:
         deps = resource.property_dependencies.get(prop) or []
@@ -95,10 +98,28 @@ class StackView:
     def _in_stack_order(self, resources: Iterable[Any]) -> list:
         return sorted(dict.fromkeys(resources), key=lambda resource: self._position[resource.urn])
 
-    def dependents(self, resource: Any, prop: str, *resource_types: str) -> list:
-        """Resources of ``resource_types`` whose ``prop`` depends on ``resource``, in stack order.
+    def reached(self, resource: Any, prop: str) -> list:
+        """Resources ``resource.prop`` was computed from: its dependencies, and through each one whose
+        outputs hand on an input unchanged (passthrough.py), what that input was computed from."""
+        found, pending = {}, list(self.dependencies(resource, prop))
+        while pending:
+            dep = pending.pop(0)
+            if dep in found:
+                continue
+            found[dep] = None
+            for passed_on in inputs_passed_on(dep.resource_type):
+                pending.extend(self.dependencies(dep, passed_on))
+        return list(found)
 
-        The reverse of ``dependencies``, indexed once per (type, prop) so a lookup per resource does
+    def origins(self, resource: Any, prop: str, *resource_types: str) -> list:
+        """Resources of ``resource_types`` that ``resource.prop`` leads to, directly or through outputs
+        that hand on their inputs (``bucket_name=policy.bucket`` leads to the policy's bucket)."""
+        return [dep for dep in self.reached(resource, prop) if dep.resource_type in resource_types]
+
+    def dependents(self, resource: Any, prop: str, *resource_types: str) -> list:
+        """Resources of ``resource_types`` whose ``prop`` leads to ``resource``, in stack order.
+
+        The reverse of ``origins``, indexed once per (type, prop) so a lookup per resource does
         not rescan the stack.
         """
         found = []
@@ -107,7 +128,7 @@ class StackView:
             if index is None:
                 index = {}
                 for dependent in self._by_type.get(resource_type, ()):
-                    for dep in self.dependencies(dependent, prop):
+                    for dep in self.reached(dependent, prop):
                         index.setdefault(dep, []).append(dependent)
                 self._dependents[(resource_type, prop)] = index
             found.extend(index.get(resource, ()))
@@ -116,7 +137,7 @@ class StackView:
     # KMS keys -------------------------------------------------------------------------------
 
     def _keys_behind_alias(self, alias: Any) -> list:
-        keys = self.dependencies(alias, "targetKeyId", *types.KMS_KEY_TYPES)
+        keys = self.origins(alias, "targetKeyId", *types.KMS_KEY_TYPES)
         target = text(self.props(alias).get("targetKeyId"))
         if not keys and target and target in self._keys_by_identifier:
             keys = [self._keys_by_identifier[target]]
@@ -132,9 +153,10 @@ class StackView:
                 return KeyLink(Resolution.AWS_MANAGED, value)
         elif value is not UNKNOWN:
             return KeyLink(Resolution.INVALID, value)
-        keys = list(self.dependencies(holder, prop, *types.KMS_KEY_TYPES))
-        for alias in self.dependencies(holder, prop, *types.KMS_ALIAS_TYPES):
-            keys.extend(self._keys_behind_alias(alias))
+        # An alias names its key to KMS, whichever of its outputs the value is: it leads to that key.
+        keys = []
+        for origin in self.origins(holder, prop, *types.KMS_KEY_TYPES, *types.KMS_ALIAS_TYPES):
+            keys.extend(self._keys_behind_alias(origin) if origin.resource_type in types.KMS_ALIAS_TYPES else [origin])
         if keys:
             return KeyLink(Resolution.IN_STACK, value, tuple(dict.fromkeys(keys)))
         if isinstance(value, str):
@@ -156,7 +178,7 @@ class StackView:
     def resolve_buckets(self, holder: Any, prop: str, value: Any) -> tuple:
         if isinstance(value, str) and value in self._buckets_by_identifier:
             return (self._buckets_by_identifier[value],)
-        candidates = self.dependencies(holder, prop, *types.S3_BUCKET_TYPES)
+        candidates = self.origins(holder, prop, *types.S3_BUCKET_TYPES)
         if isinstance(value, str):
             matching = [bucket for bucket in candidates if value in _identifiers(self.props(bucket), *shapes.BUCKET_NAMES)]
             return tuple(matching)
@@ -180,14 +202,20 @@ class StackView:
         return self._in_stack_order(found)
 
     def appflow_buckets(self) -> Iterator[BucketLink]:
-        """Every bucket field of every flow and connector profile, resolved to stack buckets."""
+        """Every bucket field of every flow and connector profile, resolved to stack buckets.
+
+        AppFlow only reads a flow's S3 source; it writes to every other bucket it is given: S3 and
+        Upsolver destinations, the Redshift and Snowflake staging buckets (a flow's
+        intermediateBucketName, a connector profile's bucketName) and the buckets that receive the
+        records a destination rejects (errorHandlingConfig.bucketName).
+        """
         for flow in self.of_type(*types.FLOW_TYPES):
             props = self.props(flow)
             destinations = shapes.destinations_field(flow.resource_type)
             source = dig(props, "sourceFlowConfig", "sourceConnectorProperties", "s3", "bucketName")
             if source is not None:
                 yield BucketLink(flow, "sourceFlowConfig.sourceConnectorProperties.s3.bucketName", source,
-                                 self.resolve_buckets(flow, "sourceFlowConfig", source))
+                                 self.resolve_buckets(flow, "sourceFlowConfig", source), writes=False)
             for index, destination in enumerate(as_list(props.get(destinations))):
                 connectors = as_dict(dig(destination, "destinationConnectorProperties"))
                 for connector, settings in connectors.items():
@@ -196,18 +224,18 @@ class StackView:
                     for field in ("bucketName", "intermediateBucketName"):
                         if settings.get(field) is not None:
                             yield BucketLink(flow, f"{prefix}.{field}", settings[field],
-                                             self.resolve_buckets(flow, destinations, settings[field]))
+                                             self.resolve_buckets(flow, destinations, settings[field]), writes=True)
                     error_bucket = dig(settings, "errorHandlingConfig", "bucketName")
                     if error_bucket is not None:
                         yield BucketLink(flow, f"{prefix}.errorHandlingConfig.bucketName", error_bucket,
-                                         self.resolve_buckets(flow, destinations, error_bucket))
+                                         self.resolve_buckets(flow, destinations, error_bucket), writes=True)
         for profile in self.of_type(*types.CONNECTOR_PROFILE_TYPES):
             properties = as_dict(dig(self.props(profile), "connectorProfileConfig", "connectorProfileProperties"))
             for connector in ("redshift", "snowflake"):
                 value = dig(properties, connector, "bucketName")
                 if value is not None:
                     yield BucketLink(profile, f"connectorProfileConfig.connectorProfileProperties.{connector}.bucketName",
-                                     value, self.resolve_buckets(profile, "connectorProfileConfig", value))
+                                     value, self.resolve_buckets(profile, "connectorProfileConfig", value), writes=True)
 
     # AppFlow's key and secret footprint ----------------------------------------------------
 
@@ -218,7 +246,7 @@ class StackView:
         by_identifier = {identifier: secret for secret in self.of_type(*types.SECRET_TYPES)
                          for identifier in _identifiers(self.props(secret), *shapes.SECRET_IDENTIFIERS)}
         for profile in self.of_type(*types.CONNECTOR_PROFILE_TYPES):
-            secrets.extend(self.dependencies(profile, "connectorProfileConfig", *types.SECRET_TYPES))
+            secrets.extend(self.origins(profile, "connectorProfileConfig", *types.SECRET_TYPES))
             credentials = dig(self.props(profile), "connectorProfileConfig", "connectorProfileCredentials")
             for connector in as_dict(credentials).values():
                 arn = text(dig(connector, "clientCredentialsArn"))
@@ -245,7 +273,12 @@ class StackView:
 
     def appflow_keys(self) -> dict:
         """Keys in this stack that protect AppFlow data, each with the places that use it, sorted (the
-        engine's resource order is the order steps finished, which varies between runs)."""
+        engine's resource order is the order steps finished, which varies between runs).
+
+        AppFlow data, as the AWS page's Key Management section puts it: connection data (a connector
+        profile's key, its secrets' keys), a flow's data (the flow's key) and "data stored in Amazon
+        S3 when it is a destination" (the default encryption key of every bucket AppFlow writes to).
+        """
         if not self.of_type(*types.KMS_KEY_TYPES):
             return {}  # no key in the stack: no reference can resolve to one (and nothing is decoded)
         users: dict = {}
@@ -259,6 +292,8 @@ class StackView:
             note(self.resolve_key(resource, "kmsArn", self.props(resource).get("kmsArn")), f"{resource.name}.kmsArn")
         seen_buckets = set()
         for link in self.appflow_buckets():
+            if not link.writes:
+                continue  # a flow's S3 source: its key protects the source's data, not data AppFlow stores
             for bucket in link.buckets:
                 if bucket.urn in seen_buckets:
                     continue

@@ -112,6 +112,7 @@ def test_unknown_bucket_without_dependencies_is_reported():
 
 
 def test_source_and_error_buckets_are_checked_too():
+    """A source bucket is read, so only its TLS policy matters; an error bucket is written to."""
     specs = compliant_stack("update")
     flow = find(specs, "accounts-to-s3")
     flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {
@@ -119,8 +120,8 @@ def test_source_and_error_buckets_are_checked_too():
     flow.props["destinationFlowConfigs"][0]["destinationConnectorProperties"]["s3"]["errorHandlingConfig"] = {
         "bucketName": "partner-errors"}
     assert findings(specs) == [
-        (f"sourceFlowConfig.sourceConnectorProperties.s3.bucketName: bucket 'partner-export' is not in this stack, "
-         f"{BUCKET_SUFFIX}", FLOW),
+        ("sourceFlowConfig.sourceConnectorProperties.s3.bucketName: bucket 'partner-export' is not in this stack, "
+         "so its TLS policy could not be verified; list it under trustedBuckets once verified.", FLOW),
         (f"{DESTINATION.replace('bucketName', 'errorHandlingConfig.bucketName')}: bucket 'partner-errors' is not in "
          f"this stack, {BUCKET_SUFFIX}", FLOW),
     ]

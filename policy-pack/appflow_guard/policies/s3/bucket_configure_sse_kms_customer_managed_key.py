@@ -43,7 +43,9 @@ def rule_problem(view, rule) -> str | None:
 
 def check(args, findings):
     view = StackView(args.resources)
-    for bucket, users in appflow_bucket_users(view).items():
+    # The AWS page asks SSE-KMS of S3 "when it is a destination": the buckets AppFlow writes to, not
+    # a flow's S3 source, which AppFlow only reads.
+    for bucket, users in appflow_bucket_users(view, written=True).items():
         used_by = f"AppFlow uses it ({', '.join(users)})"
         rules = view.encryption_rules(bucket)
         if not rules:

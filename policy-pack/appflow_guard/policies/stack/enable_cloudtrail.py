@@ -10,7 +10,7 @@ from ...core.stack import StackView
 from ...core.shapes import logging_field
 from ...core.values import flag
 
-READS = types.CLOUDTRAIL_TYPES | types.APPFLOW_TYPES
+READS = types.CLOUDTRAIL_TYPES | types.APPFLOW_RESOURCE_TYPES
 
 
 def check(args, findings):
@@ -23,7 +23,7 @@ def check(args, findings):
     for trail in view.of_type(*types.CLOUDTRAIL_TYPES):
         if flag(view.props(trail).get(logging_field(trail.resource_type))) is not False:  # enableLogging / isLogging
             return
-    native = all(types.is_native(resource.resource_type) for resource in view.of_type(*types.APPFLOW_TYPES))
+    native = all(types.is_native(resource.resource_type) for resource in view.of_type(*types.APPFLOW_RESOURCE_TYPES))
     trail = "aws_native.cloudtrail.Trail (is_logging=True)" if native else "aws.cloudtrail.Trail"
     findings.add(f"The stack deploys AppFlow resources but no enabled {trail} records API activity; "
                  "add one, or set organizationTrail if an organisation trail covers this account.")

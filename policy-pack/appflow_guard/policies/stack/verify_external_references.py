@@ -42,7 +42,7 @@ def check(args, findings):
         key_reference(resource, "kmsArn", view.props(resource).get("kmsArn"), "kmsArn")
     for secret in view.appflow_secrets():
         key_reference(secret, "kmsKeyId", view.props(secret).get("kmsKeyId"), "kmsKeyId")
-    for bucket in appflow_bucket_users(view):
+    for bucket in appflow_bucket_users(view, written=True):  # a source bucket's key protects no AppFlow data
         for rule in view.encryption_rules(bucket):
             value = dig(rule["settings"], "kmsMasterKeyId")
             if value is not None:
@@ -52,7 +52,8 @@ def check(args, findings):
             continue
         shown = f"bucket '{shorten(link.value)}' is not in this stack" if isinstance(link.value, str) \
             else "the bucket is computed from a value outside this stack"
-        findings.add(f"{link.field}: {shown}, so its encryption and TLS policy could not be verified; "
+        unverified = "encryption and TLS policy" if link.writes else "TLS policy"  # SSE-KMS is asked of destinations
+        findings.add(f"{link.field}: {shown}, so its {unverified} could not be verified; "
                      "list it under trustedBuckets once verified.", link.holder)
 
 
