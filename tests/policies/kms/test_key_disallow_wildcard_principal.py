@@ -127,3 +127,33 @@ def test_other_resource_types_are_ignored():
 def test_mistyped_statement_fields_do_not_crash():
     odd = {"Sid": 5, "Effect": "Allow", "Principal": 7, "Condition": "none", "Action": {"kms": "*"}}
     assert findings(with_statements(*statements(), odd, None, "text")) == []
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_key_appflow_uses_through_its_key_policys_key_id_is_checked(phase):
+    """kms_arn=aws.kms.KeyPolicy(...).key_id: the key policy hands on the key it was given."""
+    specs = with_statements(*statements(), OPEN, phase=phase)
+    key_policy_spec = Spec("aws:kms/keyPolicy:KeyPolicy", "appflow-key-policy", {
+        "keyId": UNKNOWN if phase == "preview" else "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "policy": json.dumps({"Statement": statements()})}, deps={"keyId": [KEY]})
+    for spec in specs:
+        spec.deps = {prop: [key_policy_spec.urn if dep == KEY else dep for dep in deps] for prop, deps in spec.deps.items()}
+    assert findings(specs + [key_policy_spec]) == [(OPEN_MESSAGE, KEY)]
+
+
+@pytest.mark.parametrize("as_source, reported", [(False, True), (True, False)])
+def test_a_bucket_key_is_checked_when_appflow_writes_to_the_bucket_not_when_it_reads_it(as_source, reported):
+    specs = compliant_stack("preview")
+    bucket_key = Spec("aws:kms/key:Key", "landing-key", {"policy": json.dumps({"Statement": [OPEN]})})
+    encryption = find(specs, "landing-encryption")
+    encryption.deps["rules"] = [bucket_key.urn]
+    if as_source:
+        flow = find(specs, "accounts-to-s3")
+        flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+            "bucketName": UNKNOWN}}}
+        flow.props["destinationFlowConfigs"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+            "salesforce": {"object": "Account"}}}]
+        flow.deps.update(sourceFlowConfig=flow.deps.pop("destinationFlowConfigs"))
+    assert findings([bucket_key] + specs) == ([(
+        "The policy of key 'landing-key': statement Open allows Principal '*' without a condition.",
+        bucket_key.urn)] if reported else [])

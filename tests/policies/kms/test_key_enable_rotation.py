@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from harness import UNKNOWN, Spec, find, run_stack_policy
+from harness import UNKNOWN, Spec, find, run_stack_policy, urn
 from stacks import KEY, compliant_stack
 
 from appflow_guard.policies.kms.key_enable_rotation import POLICY
@@ -143,3 +143,44 @@ def test_first_matching_exemption_decides():
 def test_invalid_exemptions_are_reported_as_invalid_config(exemptions, error):
     assert findings(compliant_stack("update"), {"exemptions": exemptions}) == [
         (f"Invalid policy config: {error}.", None)]
+
+
+def with_bucket_key(as_source, phase="update"):
+    """The compliant stack plus a key that does not rotate, 'landing-key', for the landing bucket's default
+    encryption; with ``as_source`` the landing bucket is the flow's S3 source, else its destination."""
+    specs = compliant_stack(phase)
+    bucket_key = Spec("aws:kms/key:Key", "landing-key", {"enableKeyRotation": False, "arn": UNKNOWN})
+    find(specs, "landing-encryption").deps["rules"] = [bucket_key.urn]
+    find(specs, "landing-encryption").props["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] = \
+        UNKNOWN
+    if as_source:
+        flow = find(specs, "accounts-to-s3")
+        flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+            "bucketName": UNKNOWN}}}
+        flow.props["destinationFlowConfigs"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+            "salesforce": {"object": "Account"}}}]
+        flow.deps.update(sourceFlowConfig=[find(specs, "landing").urn], destinationFlowConfigs=[])
+    return [bucket_key] + specs
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_the_key_of_a_bucket_appflow_writes_to_protects_appflow_data(phase):
+    """The AWS page: CMKs for "connection data and data stored in Amazon S3 when it is a destination"."""
+    assert findings(with_bucket_key(as_source=False, phase=phase)) == [
+        ("enableKeyRotation is not true on a key that protects AppFlow data (landing default encryption).",
+         urn("aws:kms/key:Key", "landing-key"))]
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_the_key_of_a_flows_s3_source_protects_no_data_appflow_stores(phase):
+    assert findings(with_bucket_key(as_source=True, phase=phase)) == []
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_key_given_as_an_aliass_target_key_arn_is_found_at_preview(phase):
+    specs = without_rotation(phase)
+    alias = Spec("aws:kms/alias:Alias", "appflow-alias", {"name": "alias/appflow", "targetKeyId": UNKNOWN,
+                                                         "targetKeyArn": UNKNOWN}, deps={"targetKeyId": [KEY]})
+    for spec in specs:
+        spec.deps = {prop: [alias.urn if dep == KEY else dep for dep in deps] for prop, deps in spec.deps.items()}
+    assert findings([alias] + specs) == [(NOT_ROTATING, KEY)]

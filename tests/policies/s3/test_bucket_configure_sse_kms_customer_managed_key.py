@@ -3,7 +3,7 @@
 import pytest
 
 from harness import UNKNOWN, Spec, find, run_stack_policy
-from stacks import BUCKET, KEY_ARN, compliant_stack
+from stacks import BUCKET, BUCKET_NAME, KEY_ARN, compliant_stack
 
 from appflow_guard.policies.s3.bucket_configure_sse_kms_customer_managed_key import POLICY
 
@@ -171,3 +171,73 @@ def test_key_in_the_stack_given_by_literal_arn_passes():
     find(specs, ENCRYPTION_CONFIG).deps = {"bucket": [BUCKET]}
     assert default_encryption(specs)["kmsMasterKeyId"] == KEY_ARN
     assert findings(specs) == []
+
+
+SOURCE = "accounts-to-s3.sourceFlowConfig.sourceConnectorProperties.s3.bucketName"
+
+
+def landing_as_source(phase):
+    """The compliant stack with the landing bucket as the flow's S3 source (AppFlow reads it) and
+    Salesforce as its destination, the landing bucket's default encryption AES256."""
+    specs = compliant_stack(phase)
+    flow = find(specs, "accounts-to-s3")
+    flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+        "bucketName": UNKNOWN if phase == "preview" else BUCKET_NAME, "bucketPrefix": "in"}}}
+    flow.props["destinationFlowConfigs"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+        "salesforce": {"object": "Account", "errorHandlingConfig": {"failOnFirstDestinationError": True}}}}]
+    flow.deps = {"kmsArn": flow.deps["kmsArn"], "sourceFlowConfig": [BUCKET], "destinationFlowConfigs": []}
+    default_encryption(specs).update(sseAlgorithm="AES256")
+    del default_encryption(specs)["kmsMasterKeyId"]
+    return specs
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_flows_s3_source_is_read_not_written_so_it_needs_no_sse_kms(phase):
+    """The AWS page: "When you use Amazon S3 as a destination, you can choose ... SSE-KMS"."""
+    assert findings(landing_as_source(phase)) == []
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_the_same_bucket_receiving_the_flows_error_records_needs_sse_kms(phase):
+    specs = landing_as_source(phase)
+    flow = find(specs, "accounts-to-s3")
+    flow.props["destinationFlowConfigs"][0]["destinationConnectorProperties"]["salesforce"]["errorHandlingConfig"][
+        "bucketName"] = UNKNOWN if phase == "preview" else BUCKET_NAME
+    flow.deps["destinationFlowConfigs"] = [BUCKET]
+    assert findings(specs) == [(
+        "The bucket's default encryption uses AES256, not SSE-KMS with a customer managed key; AppFlow uses it "
+        "(accounts-to-s3.destinationFlowConfigs[0].destinationConnectorProperties.salesforce.errorHandlingConfig"
+        ".bucketName).", BUCKET)]
+
+
+@pytest.mark.parametrize("connector, field", [("redshift", "intermediateBucketName"),
+                                              ("snowflake", "intermediateBucketName"), ("upsolver", "bucketName")])
+def test_staging_and_upsolver_buckets_are_written_to(connector, field):
+    specs = landing_as_source("update")
+    flow = find(specs, "accounts-to-s3")
+    flow.props["destinationFlowConfigs"] = [{"connectorType": connector.capitalize(), "destinationConnectorProperties": {
+        connector: {field: BUCKET_NAME}}}]
+    assert findings(specs) == [(
+        "The bucket's default encryption uses AES256, not SSE-KMS with a customer managed key; AppFlow uses it "
+        f"(accounts-to-s3.destinationFlowConfigs[0].destinationConnectorProperties.{connector}.{field}).", BUCKET)]
+
+
+@pytest.mark.parametrize("connector", ["redshift", "snowflake"])
+def test_a_connector_profiles_staging_bucket_is_written_to(connector):
+    specs = landing_as_source("update")
+    find(specs, "salesforce").props["connectorProfileConfig"]["connectorProfileProperties"] = {
+        connector: {"bucketName": BUCKET_NAME}}
+    assert findings(specs) == [(
+        "The bucket's default encryption uses AES256, not SSE-KMS with a customer managed key; AppFlow uses it "
+        f"(salesforce.connectorProfileConfig.connectorProfileProperties.{connector}.bucketName).", BUCKET)]
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_destination_given_as_a_bucket_policys_bucket_is_resolved_in_both_phases(phase):
+    """pulumi-aws's own Flow example: bucket_name=aws.s3.BucketPolicy(...).bucket."""
+    specs = compliant_stack(phase)
+    default_encryption(specs).update(sseAlgorithm="AES256")
+    del default_encryption(specs)["kmsMasterKeyId"]
+    find(specs, "accounts-to-s3").deps["destinationFlowConfigs"] = [find(specs, "landing-policy").urn]
+    assert findings(specs) == [
+        (f"The bucket's default encryption uses AES256, not SSE-KMS with a customer managed key; {USED_BY}.", BUCKET)]

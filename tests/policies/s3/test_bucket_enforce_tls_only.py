@@ -150,3 +150,32 @@ def test_unknown_statement_in_a_known_document_is_deferred():
     specs = compliant_stack("update")
     find(specs, "landing-policy").props["policy"] = {"Version": "2012-10-17", "Statement": [UNKNOWN]}
     assert findings(specs) == []
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_flows_s3_source_is_read_so_it_must_refuse_requests_without_tls(phase):
+    """"S3 buckets AppFlow reads or writes": the source bucket too."""
+    specs = [spec for spec in compliant_stack(phase) if spec.name != "landing-policy"]
+    flow = find(specs, "accounts-to-s3")
+    flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+        "bucketName": UNKNOWN if phase == "preview" else BUCKET_NAME}}}
+    flow.props["destinationFlowConfigs"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+        "salesforce": {"object": "Account"}}}]
+    flow.deps.update(sourceFlowConfig=[BUCKET], destinationFlowConfigs=[])
+    assert findings(specs) == [(
+        "No bucket policy denies requests with aws:SecureTransport false; AppFlow uses it "
+        "(accounts-to-s3.sourceFlowConfig.sourceConnectorProperties.s3.bucketName).", BUCKET)]
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+@pytest.mark.parametrize("policy_tls_only", [True, False])
+def test_a_bucket_policy_given_a_public_access_blocks_bucket_is_the_buckets_policy(phase, policy_tls_only):
+    specs = compliant_stack(phase)
+    block = Spec("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "landing-block", {
+        "bucket": UNKNOWN if phase == "preview" else BUCKET_NAME, "blockPublicPolicy": True}, deps={"bucket": [BUCKET]})
+    policy = find(specs, "landing-policy")
+    policy.deps["bucket"] = [block.urn]
+    if not policy_tls_only:
+        policy.props["policy"] = json.dumps({"Version": "2012-10-17", "Statement": statements()[1:]})
+    find(specs, "accounts-to-s3").deps["destinationFlowConfigs"] = [policy.urn]
+    assert findings(specs[:2] + [block] + specs[2:]) == ([] if policy_tls_only else [(NO_TLS, BUCKET)])

@@ -83,3 +83,18 @@ def test_unknown_name_does_not_hide_a_referenced_secret():
     specs = compliant_stack("preview")
     find(specs, "salesforce-client").props.update(name=UNKNOWN, kmsKeyId=None)
     assert findings(specs) == [(NOT_SET, SECRET)]
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+@pytest.mark.parametrize("resource_type, passed_on", [
+    ("aws:secretsmanager/secretVersion:SecretVersion", "secretId"),
+    ("aws:secretsmanager/secretRotation:SecretRotation", "secretId"),
+    ("aws:secretsmanager/secretPolicy:SecretPolicy", "secretArn")])
+def test_a_secret_a_connector_profile_gets_through_another_resource_is_checked(resource_type, passed_on, phase):
+    """client_credentials_arn=aws.secretsmanager.SecretVersion(...).arn leads to the secret."""
+    specs = compliant_stack(phase)
+    secret = find(specs, "salesforce-client")
+    secret.props.update(name="salesforce-client", kmsKeyId=None)
+    step = Spec(resource_type, "salesforce-client-step", {passed_on: UNKNOWN}, deps={passed_on: [SECRET]})
+    find(specs, "salesforce").deps["connectorProfileConfig"] = [step.urn]
+    assert findings(specs + [step]) == [(NOT_SET, SECRET)]

@@ -40,3 +40,10 @@ def test_trails_count_across_providers():
 def test_native_stack_without_appflow_is_not_applicable():
     with pytest.raises(NotApplicable):
         run_stack_policy(POLICY, [Spec("aws-native:s3:Bucket", "b", {})])
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_stack_that_only_registers_a_custom_connector_deploys_an_appflow_resource(phase):
+    connector = Spec("aws-native:appflow:Connector", "crm", {"connectorLabel": "crm", "connectorProvisioningType": "LAMBDA"})
+    assert [v.message for v in run_stack_policy(POLICY, [connector])] == [NO_NATIVE_TRAIL]
+    assert run_stack_policy(POLICY, [connector, Spec("aws-native:cloudtrail:Trail", "t", {"isLogging": True})]) == []

@@ -153,3 +153,34 @@ def test_mistyped_bucket_references_return_normally():
 def test_bucket_name_that_is_not_a_string_is_reported_as_unverifiable():
     assert findings(with_destination_bucket(42)) == [
         (f"{DESTINATION}: the bucket is computed from a value outside this stack, {BUCKET_SUFFIX}", FLOW)]
+
+
+@pytest.mark.parametrize("as_source, reported", [(False, True), (True, False)])
+def test_an_external_bucket_key_matters_where_appflow_writes_not_where_it_reads(as_source, reported):
+    specs = compliant_stack("update")
+    configuration = find(specs, "landing-encryption")
+    configuration.props["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] = EXTERNAL_KEY
+    configuration.deps = {"bucket": [BUCKET]}
+    if as_source:
+        flow = find(specs, "accounts-to-s3")
+        flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+            "bucketName": flow.props["destinationFlowConfigs"][0]["destinationConnectorProperties"]["s3"]["bucketName"]}}}
+        flow.props["destinationFlowConfigs"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+            "salesforce": {"object": "Account"}}}]
+        flow.deps.update(sourceFlowConfig=flow.deps.pop("destinationFlowConfigs"))
+    assert findings(specs) == ([
+        (f"kmsMasterKeyId '{EXTERNAL_KEY}' is not a key in this stack, {KEY_SUFFIX}", ENCRYPTION)] if reported else [])
+
+
+@pytest.mark.parametrize("source", [False, True])
+def test_a_bucket_given_through_its_bucket_policy_is_in_the_stack_at_preview(source):
+    """pulumi-aws's own Flow example: bucket_name=aws.s3.BucketPolicy(...).bucket, unknown at preview."""
+    specs = compliant_stack("preview")
+    flow = find(specs, "accounts-to-s3")
+    policy = find(specs, "landing-policy")
+    if source:
+        flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+            "bucketName": UNKNOWN}}}
+        flow.deps["sourceFlowConfig"] = [policy.urn]
+    flow.deps["destinationFlowConfigs"] = [policy.urn]
+    assert findings(specs) == []
