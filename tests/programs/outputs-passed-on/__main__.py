@@ -44,16 +44,17 @@ raw_policy = aws.s3.BucketPolicy("raw-policy", bucket=raw_block.bucket, policy=r
     lambda arn: bucket_policy(arn, ["s3:GetObject", "s3:ListBucket"], tls_only=True)))
 
 # The destination bucket: encrypted through its versioning's bucket with the key behind the alias,
-# and a policy that grants AppFlow but does not refuse requests without TLS.
+# and a policy (known at preview: the ARN is written from the name) that grants AppFlow but does not
+# refuse requests without TLS.
 curated = aws.s3.BucketV2("curated", bucket="acme-crm-curated")
 curated_versioning = aws.s3.BucketVersioningV2("curated-versioning", bucket=curated.id,
                                                versioning_configuration={"status": "Enabled"})
 aws.s3.BucketServerSideEncryptionConfigurationV2("curated-sse", bucket=curated_versioning.bucket, rules=[{
     "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms",
                                                 "kms_master_key_id": alias.target_key_arn}}])
-curated_policy = aws.s3.BucketPolicy("curated-policy", bucket=curated.id, policy=curated.arn.apply(
-    lambda arn: bucket_policy(arn, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetBucketAcl",
-                                    "s3:PutObjectAcl"], tls_only=False)))
+curated_policy = aws.s3.BucketPolicy("curated-policy", bucket=curated.id, policy=bucket_policy(
+    "arn:aws:s3:::acme-crm-curated", ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetBucketAcl", "s3:PutObjectAcl"],
+    tls_only=False))
 
 aws.appflow.Flow(
     "raw-to-curated", description="Copies CRM exports to the curated bucket", tags={"team": "data-platform"},
