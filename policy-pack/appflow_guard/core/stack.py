@@ -2,7 +2,9 @@
 
 Stack policies see every resource with its properties and ``property_dependencies`` (which
 resources each top-level property was computed from). That is what lets a rule prove, during a
-first preview, that an unknown ``kmsArn`` is the ARN of a key created in this very stack.
+first preview, that an unknown ``kmsArn`` is the ARN of a key created in this very stack, also when
+the value came through another resource's output that hands on its input (``alias.target_key_arn``,
+``bucket_policy.bucket``: passthrough.py).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from enum import Enum
 from typing import Any, Iterable, Iterator
 
 from . import shapes, types
-from .passthrough import inputs_passed_on
 from .kms import KeyReference, classify_key_reference, key_identifiers
+from .passthrough import inputs_passed_on
 from .values import UNKNOWN, as_dict, as_list, dig, plain, text
 
 
