@@ -55,3 +55,32 @@ def test_native_key_protecting_a_pulumi_aws_flow_is_found_across_providers():
 
 def test_native_key_no_appflow_resource_uses_is_silent():
     assert run_stack_policy(POLICY, [Spec("aws-native:kms:Key", "other", {"enableKeyRotation": False})]) == []
+
+
+@pytest.mark.parametrize("as_source, reported", [(False, True), (True, False)])
+def test_a_native_bucket_key_protects_appflow_data_where_appflow_writes_not_where_it_reads(as_source, reported):
+    specs = native_stack("preview")
+    bucket_key = Spec("aws-native:kms:Key", "landing-key", {"enableKeyRotation": False, "arn": UNKNOWN})
+    find(specs, "landing").deps["bucketEncryption"] = [bucket_key.urn]
+    if as_source:
+        flow = find(specs, "accounts-to-s3")
+        flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+            "bucketName": UNKNOWN, "bucketPrefix": "in"}}}
+        flow.props["destinationFlowConfigList"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+            "salesforce": {"object": "Account"}}}]
+        flow.deps.update(sourceFlowConfig=flow.deps.pop("destinationFlowConfigList"))
+    assert messages(run_stack_policy(POLICY, [bucket_key] + specs)) == ([(
+        "enableKeyRotation is not true on a key that protects AppFlow data (landing default encryption).",
+        bucket_key.urn)] if reported else [])
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_native_key_given_through_a_native_alias_is_found(phase):
+    specs = key_stack(phase, enableKeyRotation=False)
+    alias = Spec("aws-native:kms:Alias", "appflow-alias", {"aliasName": "alias/appflow", "targetKeyId": UNKNOWN},
+                 deps={"targetKeyId": [KEY]})
+    flow = find(specs, "accounts-to-s3")
+    flow.deps["kmsArn"] = [alias.urn]
+    flow.props["kmsArn"] = UNKNOWN
+    assert messages(run_stack_policy(POLICY, [alias] + specs)) == [
+        (f"enableKeyRotation is not true on a key that protects AppFlow data {USERS}.", KEY)]

@@ -69,3 +69,38 @@ def test_native_flow_writing_to_an_unencrypted_pulumi_aws_bucket_is_reported_on_
 
 def test_native_bucket_no_appflow_resource_uses_is_silent():
     assert run_stack_policy(POLICY, [Spec("aws-native:s3:Bucket", "logs", {"bucketName": "logs"})]) == []
+
+
+def native_landing_as_source(phase):
+    """The aws-native stack with the landing bucket (SSE-S3) as the flow's S3 source and Salesforce as its
+    destination."""
+    specs = with_default({"sseAlgorithm": "AES256"}, phase)
+    flow = find(specs, "accounts-to-s3")
+    flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+        "bucketName": UNKNOWN if phase == "preview" else "landing-4f292614", "bucketPrefix": "in"}}}
+    flow.props["destinationFlowConfigList"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+        "salesforce": {"object": "Account"}}}]
+    flow.deps.update(sourceFlowConfig=flow.deps.pop("destinationFlowConfigList"))
+    return specs
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_native_flows_s3_source_needs_no_sse_kms_and_its_error_bucket_does(phase):
+    specs = native_landing_as_source(phase)
+    assert run_stack_policy(POLICY, specs) == []
+    flow = find(specs, "accounts-to-s3")
+    flow.props["destinationFlowConfigList"][0]["destinationConnectorProperties"]["salesforce"][
+        "errorHandlingConfig"] = {"bucketName": UNKNOWN if phase == "preview" else "landing-4f292614"}
+    flow.deps["destinationFlowConfigList"] = [BUCKET]
+    assert messages(run_stack_policy(POLICY, specs)) == [(
+        "The bucket's default encryption uses AES256, not SSE-KMS with a customer managed key; AppFlow uses it "
+        "(accounts-to-s3.destinationFlowConfigList[0].destinationConnectorProperties.salesforce.errorHandlingConfig"
+        ".bucketName).", BUCKET)]
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_native_bucket_given_through_its_native_bucket_policy_is_resolved(phase):
+    specs = with_default({"sseAlgorithm": "AES256"}, phase)
+    find(specs, "accounts-to-s3").deps["destinationFlowConfigList"] = [find(specs, "landing-policy").urn]
+    assert messages(run_stack_policy(POLICY, specs)) == [
+        (f"The bucket's default encryption uses AES256, not SSE-KMS with a customer managed key; {USED_BY}.", BUCKET)]

@@ -43,3 +43,17 @@ def test_tls_version_is_required_when_configured():
 
 def test_unknown_document_is_left_for_the_update():
     assert run_stack_policy(POLICY, with_document(UNKNOWN)) == []
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_native_flows_s3_source_must_refuse_requests_without_tls(phase):
+    specs = [spec for spec in native_stack(phase) if spec.name != "landing-policy"]
+    flow = find(specs, "accounts-to-s3")
+    flow.props["sourceFlowConfig"] = {"connectorType": "S3", "sourceConnectorProperties": {"s3": {
+        "bucketName": UNKNOWN if phase == "preview" else "landing-4f292614", "bucketPrefix": "in"}}}
+    flow.props["destinationFlowConfigList"] = [{"connectorType": "Salesforce", "destinationConnectorProperties": {
+        "salesforce": {"object": "Account"}}}]
+    flow.deps.update(sourceFlowConfig=flow.deps.pop("destinationFlowConfigList"))
+    assert messages(run_stack_policy(POLICY, specs)) == [(
+        "No bucket policy denies requests with aws:SecureTransport false; AppFlow uses it "
+        "(accounts-to-s3.sourceFlowConfig.sourceConnectorProperties.s3.bucketName).", BUCKET)]
