@@ -251,6 +251,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     """
     import pulumi
     from pulumi.runtime import mocks, rpc
+    from google.protobuf import empty_pb2
     from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
@@ -265,6 +266,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     resource_answers = file_mocks.get("resources") or {}
     stack_references = options.get("stackReferences") or {}
     shapes = _sibling("shapes")
+    engine_transforms = _sibling("transforms").EngineTransforms()
     shapers: dict = {}
     provider_regions: dict = {}  # explicit aws providers: URN -> region
     noticed: set = set()
@@ -361,6 +363,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
 
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
+            engine_transforms.register(request, urn)  # the request becomes what the engine registers
             state = request.object
             encoded = state.SerializeToString()
             if RESOURCE_SIGNATURE_BYTES in encoded:
@@ -414,6 +417,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             return response
 
         def ReadResource(self, request):
+            engine_transforms.read(self.make_urn(request.parent, request.type, request.name), request.parent)
             if RESOURCE_SIGNATURE_BYTES in request.properties.SerializeToString():
                 request.properties.CopyFrom(without_references(request.properties))
             return super().ReadResource(request)
@@ -440,6 +444,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             return provider_pb2.CallResponse(**{"return": _sync_await(rpc.serialize_properties(answer, {}))})
 
         def Invoke(self, request):
+            engine_transforms.invoke(request)  # the stack's invoke transforms run before anything answers
             if RESOURCE_SIGNATURE_BYTES in request.args.SerializeToString():
                 request.args.CopyFrom(without_references(request.args))
             if request.tok == "pulumi:pulumi:getResource":
@@ -451,6 +456,26 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                         self.resources[urn] = mocks.MockMonitor.ResourceRegistration(
                             urn, "", rpc.deserialize_properties(state))
             return super().Invoke(request)
+
+        # Engine-side transforms (transforms.py), and the hooks the checker does not run.
+
+        def RegisterStackTransform(self, request):
+            engine_transforms.register_stack(request)
+            return empty_pb2.Empty()
+
+        def RegisterStackInvokeTransform(self, request):
+            engine_transforms.register_stack_invoke(request)
+            return empty_pb2.Empty()
+
+        def RegisterResourceHook(self, request):
+            notice(f"resource hook {request.name}: not run (the engine runs hooks around a provider's create, "
+                   f"update and delete; they do not change what the pack checks)")
+            return empty_pb2.Empty()
+
+        def RegisterErrorHook(self, request):
+            notice(f"error hook {request.name}: not run (the engine runs error hooks when a provider operation "
+                   f"fails; they do not change what the pack checks)")
+            return empty_pb2.Empty()
 
     if not preview:
         _unknown_stack_outputs(pulumi, stack_references)
