@@ -572,7 +572,22 @@ def _program_error(program_dir: str = "") -> str:
             message += ": " + re.sub(r"^\w+ has risen: ", "", lines[-1])
         if not location:
             location = _declared_at(named.group(1), program_dir or os.getcwd())
+    if not location:
+        location = _quoted_location(lines, roots)
+        message = message.rstrip(":") if location else message
     return f"{kind.__name__}: {message}{location}" if message else f"{kind.__name__}{location}"
+
+
+def _quoted_location(lines: list, roots: set) -> str:
+    """ " (file:line)" of the deepest frame in the program's own files that an error's text quotes, or "": a
+    transform's error comes back from the program's callbacks server as text ("<message>:" and its stack)."""
+    location = ""
+    for line in lines:
+        quoted = re.match(r'File "([^"]+)", line (\d+)', line)
+        root = next((root for root in roots if quoted and quoted.group(1).startswith(root)), None)
+        if root and os.sep + "site-packages" + os.sep not in quoted.group(1):
+            location = f" ({os.path.relpath(quoted.group(1), root)}:{quoted.group(2)})"
+    return location
 
 
 def _declared_at(name: str, program_dir: str) -> str:
