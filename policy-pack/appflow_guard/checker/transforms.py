@@ -222,18 +222,31 @@ class EngineTransforms:
         """Runs the transforms that apply to the registration ``request`` of ``urn``, in the engine's order,
         and leaves in ``request`` what the engine registers: properties, provider, version, import ID,
         dependencies and property dependencies. A registration no transform applies to is left alone."""
+        parent = request.parent
+        own = getattr(request, "transforms", None)  # an SDK older than transforms has no such field
+        own = list(own) if own else []
         with self._lock:
-            self._parents[urn] = request.parent
-            parent_goal = self._goals.get(request.parent)
-            inherit_provider = request.parent in self._transformed_providers
-            own = list(getattr(request, "transforms", ()))  # an SDK older than transforms has no such field
-            chain, current = [], request.parent
-            while current:
-                chain.extend(self._own.get(current, ()))
-                current = self._parents.get(current, "")
-            transforms = own + chain + list(self._stack)
-            if own:
-                self._own[urn] = own
+            self._parents[urn] = parent
+            parent_goal = self._goals.get(parent)
+            quiet = not (own or self._stack or self._own or self._transformed_providers)
+            if not quiet:
+                inherit_provider = parent in self._transformed_providers
+                chain, current = [], parent
+                while current:
+                    chain.extend(self._own.get(current, ()))
+                    current = self._parents.get(current, "")
+                transforms = own + chain + list(self._stack)
+                if own:
+                    self._own[urn] = own
+        if quiet:
+            # No transform registered yet (the usual case, and cheap): only what a later transform's options
+            # inherit from this resource is kept (the SDK itself passes protect and providers down).
+            retain, deleted_with = getattr(request, "retainOnDelete", False), getattr(request, "deletedWith", "")
+            if retain or deleted_with or parent_goal is not None:
+                with self._lock:
+                    self._goals[urn] = self._goal(request.provider, request, "protect", "retainOnDelete",
+                                                  deleted_with, parent_goal)
+            return
         if parent_goal is not None and inherit_provider and not request.provider:
             provider = parent_goal["provider"]
             if (not request.remote and not request.custom) or _provider_package(provider) == _package(request.type):
