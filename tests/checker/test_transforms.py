@@ -282,7 +282,8 @@ def test_a_raising_invoke_transform_fails_the_program_with_one_line_and_no_trace
     code = main(["check", str(tmp_path)])
     out, err = capsys.readouterr()
     assert (code, out, err.count("\n")) == (2, "", 1), err
-    assert err.startswith("appflow-guard: the program failed: Exception: Invoke callback "), err
+    assert err.startswith("appflow-guard: the program failed: Exception: invoke of aws:index/getRegion:getRegion "
+                          "failed: Invoke callback "), err
     assert err.endswith(" error: aws:index/getRegion:getRegion is not allowed here (__main__.py:6)\n"), err
     assert "Traceback" not in err
 

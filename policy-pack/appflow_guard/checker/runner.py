@@ -572,9 +572,9 @@ def _program_error(program_dir: str = "") -> str:
             message += ": " + re.sub(r"^\w+ has risen: ", "", lines[-1])
         if not location:
             location = _declared_at(named.group(1), program_dir or os.getcwd())
-    if not location:
-        location = _quoted_location(lines, roots)
-        message = message.rstrip(":") if location else message
+    quoted = _quoted_location(lines, roots)  # where a transform failed, not where it was called from
+    if quoted:
+        location, message = quoted, message.rstrip(":")
     return f"{kind.__name__}: {message}{location}" if message else f"{kind.__name__}{location}"
 
 

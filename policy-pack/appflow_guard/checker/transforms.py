@@ -20,18 +20,21 @@ go/propertyrpc: the wire forms):
   without them); with stack or ancestor transforms only, the request's are kept;
 - invoke transforms get the arguments as sent and the provider the engine resolved; their result is
   what the data source is answered from;
-- a failing callback fails the registration ("invoke transform: rpc error: ...") or the invoke, with the
-  message the SDK raises in the program under the engine.
+- a failing callback fails the registration ("invoke transform: rpc error: ...") or the invoke with the
+  engine's gRPC error, which the SDK turns into the program's exception as under the engine.
 
 URNs stay the SDK's own (the mocks' form) inside these messages: the program looks resources up by them.
-Loaded by the runner beside it, in the program's interpreter: it imports nothing but grpc and pulumi's
-protobuf modules, and those only once the program uses transforms (older SDKs have no callback protos).
+Loaded by the runner beside it, in the program's interpreter: it imports nothing but grpc (which pulumi
+imports anyway) and pulumi's protobuf modules, those only once the program uses transforms (older SDKs
+have no callback protos).
 """
 
 from __future__ import annotations
 
 import threading
 from typing import Optional
+
+import grpc
 
 SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
@@ -41,6 +44,21 @@ MAX_MESSAGE_SIZE = 400 * 1024 * 1024  # as pulumi's own channels
 
 # Go's names of gRPC status codes, as the engine's error text spells them ("rpc error: code = Unknown ...").
 GO_STATUS_NAMES = {"CANCELLED": "Canceled", "OK": "OK"}
+
+
+class EngineError(grpc.RpcError):
+    """The gRPC error the engine answers a failed transform with: the SDK turns it into the program's
+    exception exactly as it turns the engine's ("invoke of <token> failed: ..." for an invoke)."""
+
+    def __init__(self, code, details: str) -> None:
+        super().__init__(details)
+        self._code, self._details = code, details
+
+    def code(self):
+        return self._code
+
+    def details(self) -> str:
+        return self._details
 
 
 def _signature(value) -> str:
@@ -201,13 +219,13 @@ class EngineTransforms:
 
     def register_stack(self, callback) -> None:
         if not callback.target:
-            raise Exception("target must be specified")
+            raise EngineError(grpc.StatusCode.UNKNOWN, "target must be specified")
         with self._lock:
             self._stack.append(callback)
 
     def register_stack_invoke(self, callback) -> None:
         if not callback.target:
-            raise Exception("target must be specified")
+            raise EngineError(grpc.StatusCode.UNKNOWN, "target must be specified")
         with self._lock:
             self._stack_invoke.append(callback)
 
@@ -419,8 +437,8 @@ class EngineTransforms:
     # ---- the callbacks client ----
 
     def _call(self, callback, request: bytes, context: str) -> bytes:
-        """One call to the program's callbacks server; a failure raises what the SDK raises under the engine."""
-        import grpc
+        """One call to the program's callbacks server; a failure is the engine's error (its status code, and
+        the callback's message behind ``context``, as the engine wraps a resource transform's)."""
         from pulumi.runtime.proto import callback_pb2
 
         with self._lock:
@@ -435,9 +453,8 @@ class EngineTransforms:
         try:
             return stub.Invoke(callback_pb2.CallbackInvokeRequest(token=callback.token, request=request)).response
         except grpc.RpcError as error:
-            code = error.code().name
-            name = GO_STATUS_NAMES.get(code, code.title().replace("_", ""))
-            details = error.details() or ""
-            # The engine wraps a resource transform's status error (its text becomes the message) and
-            # returns an invoke transform's as it is.
-            raise Exception(f"{context}rpc error: code = {name} desc = {details}" if context else details) from None
+            code, details = error.code(), error.details() or ""
+            if context:  # Go's status error text: "rpc error: code = Unknown desc = ..."
+                name = GO_STATUS_NAMES.get(code.name, code.name.title().replace("_", ""))
+                details = f"{context}rpc error: code = {name} desc = {details}"
+            raise EngineError(code, details) from None
