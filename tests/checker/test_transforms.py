@@ -5,6 +5,7 @@ run by the runner in their own interpreter, whose transforms record what they we
 """
 
 import json
+import os
 import textwrap
 
 import pytest
@@ -14,6 +15,7 @@ from appflow_guard.checker import transforms
 from appflow_guard.checker.cli import main
 from appflow_guard.checker.project import ProgramRun, load_project
 from appflow_guard.checker.errors import CheckError
+from conftest import REPO_ROOT
 
 SIG = transforms.SIGNATURE_KEY
 SECRET = {SIG: transforms.SECRET_SIGNATURE}
@@ -27,6 +29,15 @@ def value(python):
 
 def python(message):
     return json_format.MessageToDict(message)
+
+
+def test_every_kind_of_transform_has_an_idiom_program_that_both_suites_run():
+    """tests/checker/test_programs.py and tests/e2e/test_engine_agreement.py run every tests/programs folder."""
+    programs = os.path.join(REPO_ROOT, "tests", "programs")
+    for name in ("transform-stack-key", "transform-resource-option", "transform-invoke",
+                 "transform-with-transformation"):
+        assert {"Pulumi.yaml", "__main__.py", "expected.json", "checker.json"} <= set(
+            os.listdir(os.path.join(programs, name))), name
 
 
 # ---- the wire forms ----
