@@ -250,8 +250,8 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     ``emit`` also receives {"notice": text} for what the checker must tell the user.
     """
     import pulumi
-    from pulumi.runtime import mocks, rpc
     from google.protobuf import empty_pb2
+    from pulumi.runtime import mocks, rpc
     from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
