@@ -250,6 +250,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     ``emit`` also receives {"notice": text} for what the checker must tell the user.
     """
     import pulumi
+    from google.protobuf import empty_pb2
     from pulumi.runtime import mocks, rpc
     from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
@@ -265,6 +266,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     resource_answers = file_mocks.get("resources") or {}
     stack_references = options.get("stackReferences") or {}
     shapes = _sibling("shapes")
+    engine_transforms = _sibling("transforms").EngineTransforms()
     shapers: dict = {}
     provider_regions: dict = {}  # explicit aws providers: URN -> region
     noticed: set = set()
@@ -361,6 +363,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
 
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
+            engine_transforms.register(request, urn)  # the request becomes what the engine registers
             state = request.object
             encoded = state.SerializeToString()
             if RESOURCE_SIGNATURE_BYTES in encoded:
@@ -414,6 +417,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             return response
 
         def ReadResource(self, request):
+            engine_transforms.read(self.make_urn(request.parent, request.type, request.name), request.parent)
             if RESOURCE_SIGNATURE_BYTES in request.properties.SerializeToString():
                 request.properties.CopyFrom(without_references(request.properties))
             return super().ReadResource(request)
@@ -440,6 +444,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             return provider_pb2.CallResponse(**{"return": _sync_await(rpc.serialize_properties(answer, {}))})
 
         def Invoke(self, request):
+            engine_transforms.invoke(request)  # the stack's invoke transforms run before anything answers
             if RESOURCE_SIGNATURE_BYTES in request.args.SerializeToString():
                 request.args.CopyFrom(without_references(request.args))
             if request.tok == "pulumi:pulumi:getResource":
@@ -451,6 +456,26 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                         self.resources[urn] = mocks.MockMonitor.ResourceRegistration(
                             urn, "", rpc.deserialize_properties(state))
             return super().Invoke(request)
+
+        # Engine-side transforms (transforms.py), and the hooks the checker does not run.
+
+        def RegisterStackTransform(self, request):
+            engine_transforms.register_stack(request)
+            return empty_pb2.Empty()
+
+        def RegisterStackInvokeTransform(self, request):
+            engine_transforms.register_stack_invoke(request)
+            return empty_pb2.Empty()
+
+        def RegisterResourceHook(self, request):
+            notice(f"resource hook {request.name}: not run (the engine runs hooks around a provider's create, "
+                   f"update and delete; they do not change what the pack checks)")
+            return empty_pb2.Empty()
+
+        def RegisterErrorHook(self, request):
+            notice(f"error hook {request.name}: not run (the engine runs error hooks when a provider operation "
+                   f"fails; they do not change what the pack checks)")
+            return empty_pb2.Empty()
 
     if not preview:
         _unknown_stack_outputs(pulumi, stack_references)
@@ -547,7 +572,22 @@ def _program_error(program_dir: str = "") -> str:
             message += ": " + re.sub(r"^\w+ has risen: ", "", lines[-1])
         if not location:
             location = _declared_at(named.group(1), program_dir or os.getcwd())
+    quoted = _quoted_location(lines, roots)  # where a transform failed, not where it was called from
+    if quoted:
+        location, message = quoted, message.rstrip(":")
     return f"{kind.__name__}: {message}{location}" if message else f"{kind.__name__}{location}"
+
+
+def _quoted_location(lines: list, roots: set) -> str:
+    """ " (file:line)" of the deepest frame in the program's own files that an error's text quotes, or "": a
+    transform's error comes back from the program's callbacks server as text ("<message>:" and its stack)."""
+    location = ""
+    for line in lines:
+        quoted = re.match(r'File "([^"]+)", line (\d+)', line)
+        root = next((root for root in roots if quoted and quoted.group(1).startswith(root)), None)
+        if root and os.sep + "site-packages" + os.sep not in quoted.group(1):
+            location = f" ({os.path.relpath(quoted.group(1), root)}:{quoted.group(2)})"
+    return location
 
 
 def _declared_at(name: str, program_dir: str) -> str:
