@@ -36,9 +36,10 @@ MAILBOXES = ["billing", "ops_team", "data-platform", "security", "oncall", "fina
 
 @dataclass(frozen=True)
 class Positive:
-    value: str
-    category: str  # what the value holds: email, phone, card, token, jwt, aws-access-key, aws-secret-key, private-key
-    setting: str  # "bare", or the surrounding it was placed in
+    value: str  # what the rule reads
+    category: str  # what it holds: email, phone, card, token, jwt, aws-access-key, aws-secret-key, private-key
+    setting: str  # "bare", or the surrounding the sensitive part was placed in
+    sensitive: str  # the sensitive part itself
 
 
 def _digits(pick: random.Random, count: int) -> str:
@@ -227,7 +228,7 @@ def build(seed: int = SEED) -> list[Positive]:
             for shown, where in ((value, "bare"), (setting.format(v=value), setting)):
                 if shown not in seen:
                     seen.add(shown)
-                    positives.append(Positive(shown, category, where))
+                    positives.append(Positive(shown, category, where, value))
     return positives
 
 

@@ -69,12 +69,14 @@ _WORD_BODY = re.compile(r"[a-z]{3,}")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 
 # A card number stands alone: 13 to 19 digits, bare or in the groups card issuers print (4-4-4-4,
-# 4-4-4-4-3, 4-6-5, 4-6-4), never part of a longer run of digits or of a dotted or dashed number.
+# 4-4-4-4-3, 4-6-5, 4-6-4), never part of a longer run of digits, of a dotted or dashed number, or
+# of a longer series of such groups (an expiry date may follow: "4111 1111 1111 1111 12/28").
 _NUMBER_START = r"(?<![0-9A-Za-z])(?<![0-9][.,/:-])"
 _NUMBER_END = r"(?![0-9A-Za-z])(?![.,/:-][0-9])"
 _CARD_CANDIDATE = re.compile(
     _NUMBER_START
-    + r"(?:[0-9]{13,19}|[0-9]{4}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{1,4}(?:\1[0-9]{1,3})?|[0-9]{4}([ -])[0-9]{6}\2[0-9]{4,5})"
+    + r"(?:[0-9]{13,19}|[0-9]{4}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{1,4}(?:\1[0-9]{1,3})?(?!\1[0-9]{3})"
+    + r"|[0-9]{4}([ -])[0-9]{6}\2[0-9]{4,5}(?!\2[0-9]{3}))"
     + _NUMBER_END
 )
 # Issuer ranges (first digits, inclusive) and the lengths each brand issues.
