@@ -106,10 +106,12 @@ _PHONE_END = r"(?![A-Za-z0-9_+])(?![.,/:-][0-9])"
 _INTERNATIONAL_PHONE = re.compile(
     _PHONE_START + r"\+[1-9][0-9]*(?:[ .-]?\([0-9]{1,4}\)|(?:[ .-]|(?<=\)))[0-9]+)*" + _PHONE_END
 )
-# North American Numbering Plan, national: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX,
-# NPA NXX XXXX, with an optional leading "1 ": area code and exchange both start with 2-9.
+# North American Numbering Plan, national: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, with an
+# optional leading "1-": area code and exchange both start with 2-9. Three groups separated by spaces
+# only ("256 512 1024") are a list of numbers as often as a phone number: they need the "+1".
 _NANP_PHONE = re.compile(
-    _PHONE_START + r"(?:1[ .-]?)?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}" + _PHONE_END
+    _PHONE_START + r"(?:1[ .-]?)?(?:\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[ .-]?|[2-9][0-9]{2}([.-])[2-9][0-9]{2}\1)[0-9]{4}"
+    + _PHONE_END
 )
 # Trunk-prefix national numbers (UK, Germany, France, Australia, Japan and the many plans alike):
 # 0, an area code, then groups, 10 to 12 digits in all: "020 7946 0958", "07700 900123",
@@ -117,6 +119,7 @@ _NANP_PHONE = re.compile(
 _TRUNK_PHONE = re.compile(
     _PHONE_START + r"(?:\(0[1-9][0-9]{0,3}\)|0[1-9][0-9]{0,3})(?:[ -][0-9]{2,8}){1,4}" + _PHONE_END
 )
+# A group that is a year ("03-2026-0001", "01 2026 1200") makes a dated reference, not a phone number.
 _DATE_LIKE = re.compile(r"(?:^|[ -])(?:19|20)[0-9]{2}(?:$|[ -])")
 
 
@@ -147,18 +150,19 @@ def _is_card_number(digits: str) -> bool:
 
 
 def _is_international_phone(candidate: str) -> bool:
-    """8 to 15 digits (E.164) in a valid grouping; +1 numbers follow the North American plan."""
+    """8 to 15 digits (E.164); +1 numbers follow the North American plan, the larger plans need 10."""
     digits = re.sub(r"\D", "", candidate)
     if not 8 <= len(digits) <= 15:
         return False
     if digits[0] == "1":
         return len(digits) == 11 and digits[1] in "23456789" and digits[4] in "23456789"
     if digits[0] == "7" or digits.startswith(("44", "49", "33", "39", "34", "61", "81", "91", "86", "55", "52")):
-        return len(digits) >= 10  # the larger plans: no subscriber numbers shorter than 8 digits
+        return len(digits) >= 10  # country code and a national number of 8 digits or more
     return True
 
 
 def _is_trunk_phone(candidate: str) -> bool:
+    """10 to 12 digits, no group that is a year, the groups after the area code all pairs or all longer."""
     digits = re.sub(r"\D", "", candidate)
     groups = re.split(r"[ -]", candidate.replace("(", "").replace(")", " ").strip())
     groups = [group for group in groups if group]
@@ -166,7 +170,7 @@ def _is_trunk_phone(candidate: str) -> bool:
         return False
     rest = groups[1:]
     # Pairs ("01 23 45 67 89") or groups of three or more ("020 7946 0958"), never a mix with pairs.
-    return all(len(group) == 2 for group in rest) and len(rest) == 4 or all(len(group) >= 3 for group in rest)
+    return (len(rest) == 4 and all(len(group) == 2 for group in rest)) or all(len(group) >= 3 for group in rest)
 
 
 def _find_phone(value: str) -> str | None:
