@@ -77,7 +77,7 @@ def phones(pick: random.Random) -> list[str]:
     uk_mobile = f"7700 900{_digits(pick, 3)}"
     manchester = f"496 0{_digits(pick, 3)}"
     uk = [f"+44 20 {london}", f"020 {london}", f"+4420{london.replace(' ', '')}", f"+44 (0)20 {london}",
-          f"+44 {uk_mobile}", f"0{uk_mobile.replace(' ', ' ', 1)}", f"+44 161 {manchester}", f"0161 {manchester}"]
+          f"+44 {uk_mobile}", f"0{uk_mobile}", f"+44 161 {manchester}", f"0161 {manchester}"]
     berlin, munich, mobile_de = _digits(pick, 8), _digits(pick, 7), _digits(pick, 8)
     germany = [f"+49 30 {berlin}", f"030 {berlin}", f"+49 89 {munich}", f"089 {munich}", f"+49 151 {mobile_de}",
                f"0151 {mobile_de}"]
@@ -118,9 +118,8 @@ CARD_BRANDS = [  # issuer prefixes and the lengths each issues
 
 
 def _grouped(number: str, separator: str) -> str:
-    if len(number) == 15:
-        return separator.join((number[:4], number[4:10], number[10:]))
-    if len(number) == 14:
+    """As printed on the card: 4-6-5 (American Express) and 4-6-4 (Diners Club), else groups of four."""
+    if len(number) in (14, 15):
         return separator.join((number[:4], number[4:10], number[10:]))
     return separator.join(number[index:index + 4] for index in range(0, len(number), 4))
 
