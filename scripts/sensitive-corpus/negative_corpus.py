@@ -1,14 +1,17 @@
 """The negative corpus of the sensitive-data rule: names, descriptions and tags nobody here wrote.
 
-Materialized at test time from the installed, pinned pulumi-aws and pulumi-aws-native SDKs, never
-committed. Their docstrings carry the registry's "Example Usage" code; each ```python block is
-decoded from its docstring literal, dedented and parsed with ``ast`` (a block that does not parse
-falls back to a conservative line scan). Kept are string constants only, of these fields:
+Materialized at test time from the installed, pinned pulumi-aws, pulumi-aws-native and pulumi-gcp
+SDKs, never committed. Their docstrings carry the registry's "Example Usage" code; each ```python
+block is decoded from its docstring literal, dedented and parsed with ``ast`` (a block that does not
+parse falls back to a conservative line scan). Kept are string constants only, of these fields:
 
-- the logical name of a resource (``aws.s3.Bucket("example", ...)``, ``tls.PrivateKey("key")``);
-- ``name=``, ``description=``, ``*_name=`` and ``*_description=`` arguments, and the same keys of
-  dictionary arguments (``{"name": ...}`` of nested input types);
-- the keys and values of ``tags`` (a dictionary, or aws-native's list of ``{"key", "value"}``).
+- the logical name of a resource (``aws.s3.Bucket("example", ...)``, ``gcp.storage.Bucket("site")``);
+- ``name=``, ``description=``, ``label=``, ``*_name=`` (``display_name``, ``friendly_name``),
+  ``*_description=`` and ``*_label=`` arguments, and the same keys of dictionary arguments
+  (``{"name": ...}`` of nested input types);
+- the keys and values of tags: ``tags`` and ``*_tags`` (a dictionary, aws-native's list of
+  ``{"key", "value"}``, or GCP's list of network tags) and GCP's ``labels`` and ``*_labels`` (GCP's
+  word for tags: a dictionary).
 
 Every AppFlow connector type is added, combined with common resource words of that same corpus by
 the rule in ``connector_names``. A value the SDK text holds that is genuinely sensitive (a
@@ -29,11 +32,11 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
-SDK_PACKAGES = ("pulumi_aws", "pulumi_aws_native")
+SDK_PACKAGES = ("pulumi_aws", "pulumi_aws_native", "pulumi_gcp")
 _BLOCK = re.compile(r"```python\n(.*?)```", re.S)
-_FALLBACK_FIELD = re.compile(r"\b(name|description|\w+_name|\w+_description)\s*=\s*\"([^\"\\\n]*)\"")
-_FALLBACK_RESOURCE = re.compile(r"\b(?:aws|aws_native)\.[\w.]+\(\s*\"([^\"\\\n]*)\"")
-_FALLBACK_TAGS = re.compile(r"\btags\s*=\s*\{([^{}]*)\}")
+_FALLBACK_FIELD = re.compile(r"\b(name|description|label|\w+_name|\w+_description|\w+_label)\s*=\s*\"([^\"\\\n]*)\"")
+_FALLBACK_RESOURCE = re.compile(r"\b(?:aws|aws_native|gcp)\.[\w.]+\(\s*\"([^\"\\\n]*)\"")
+_FALLBACK_TAGS = re.compile(r"\b(?:\w+_)?(?:tags|labels)\s*=\s*\{([^{}]*)\}")
 _FALLBACK_PAIR = re.compile(r"\"([^\"\\\n]*)\"\s*:\s*\"([^\"\\\n]*)\"")
 _NATIVE_ENUM = re.compile(r"class (?:ConnectorProfileConnectorType|FlowConnectorType)\(.*?\n\n\n", re.S)
 _NATIVE_ENUM_VALUE = re.compile(r"=\s*\"([A-Za-z0-9]+)\"")
@@ -43,6 +46,21 @@ _CLASSIC_VALID_VALUES = re.compile(r"connector_type: Type of connector[^.]*\. Va
 EXCLUDED: dict[str, str] = {
     "john.doe@example.com": "a person's email address (pulumi-aws identitystore.GroupMembership's example, "
                             "user_name): sensitive by the rule's definition, so a positive, not a negative",
+    # pulumi-gcp 10.2.0: email addresses, which the AWS page names as what never goes into a tag or a
+    # name field, whatever the service that reads them.
+    "address@example.com": "an email address as a GCP label (pulumi-gcp billing.Budget's notification channel, "
+                           "labels.email_address): sensitive by the rule's definition",
+    "fake_email@blahblah.com": "an email address as a GCP label (pulumi-gcp monitoring.NotificationChannel's "
+                               "example, labels.email_address): sensitive by the rule's definition",
+    "my@service-account.com": "an email address as a tag value (pulumi-gcp container.AwsCluster's example, "
+                              "tags.owner; also its admin user name): sensitive by the rule's definition",
+    "me@example.com": "a person's email address as a name (pulumi-gcp sql.User's CLOUD_IAM_USER example): "
+                      "sensitive by the rule's definition",
+    "iam_group@example.com": "a group's email address as a name (pulumi-gcp sql.User's CLOUD_IAM_GROUP example): "
+                             "sensitive by the rule's definition",
+    "account-used-to-apply-this-config@example.com": "an account's email address as a name (pulumi-gcp "
+                                                     "sql.ProvisionScript's example, sql.User name): sensitive by "
+                                                     "the rule's definition",
 }
 
 # How many of the corpus's most frequent words are combined with each connector type.
@@ -55,11 +73,20 @@ class Corpus:
 
     values: dict[str, str] = field(default_factory=dict)  # value -> origin ("path:field" or "connectors")
     excluded: dict[str, str] = field(default_factory=dict)  # value -> origin
-    blocks: int = 0  # every ```python block of both SDKs
+    blocks: int = 0  # every ```python block of the SDKs
     distinct_blocks: int = 0  # a class's docstring is repeated in its constructors' overloads
     parsed_blocks: int = 0  # the distinct blocks ast parses; the others are scanned by line
     connectors: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+
+    def by_source(self) -> Counter:
+        """Distinct values per SDK package (where each was first seen) and "connectors"."""
+        return Counter(origin.split("/", 1)[0] if origin != "connectors" else origin
+                       for origin in self.values.values())
+
+    def from_sdk(self) -> list[str]:
+        """The values of the SDKs' text, the connector names left aside."""
+        return [value for value, origin in self.values.items() if origin != "connectors"]
 
     def add(self, value: str, origin: str) -> None:
         if not isinstance(value, str) or not value.strip():
@@ -89,7 +116,12 @@ def _decode(raw: str) -> str:
 
 
 def _is_name_field(key: str) -> bool:
-    return key in ("name", "description") or key.endswith(("_name", "_description"))
+    return key in ("name", "description", "label") or key.endswith(("_name", "_description", "_label"))
+
+
+def _is_tag_field(key: str) -> bool:
+    """AWS's tags, GCP's labels (its tags) and network tags, and their variants (user_labels, target_tags)."""
+    return key in ("tags", "labels") or key.endswith(("_tags", "_labels"))
 
 
 def _strings(node) -> str | None:
@@ -103,6 +135,7 @@ def _tags(node, origin: str, corpus: Corpus) -> None:
             corpus.add(_strings(value), f"{origin}:tag value")
     elif isinstance(node, (ast.List, ast.Tuple)):
         for item in node.elts:
+            corpus.add(_strings(item), f"{origin}:tag")  # GCP's network tags: a list of strings
             if isinstance(item, ast.Dict):
                 pairs = {_strings(key): value for key, value in zip(item.keys, item.values) if key is not None}
                 corpus.add(_strings(pairs.get("key")), f"{origin}:tag key")
@@ -125,14 +158,14 @@ def _from_tree(tree: ast.AST, origin: str, corpus: Corpus) -> None:
             if _is_resource_class(node.func) and node.args:
                 corpus.add(_strings(node.args[0]), f"{origin}:resource name")
             for keyword in node.keywords:
-                if keyword.arg == "tags":
+                if keyword.arg and _is_tag_field(keyword.arg):
                     _tags(keyword.value, origin, corpus)
                 elif keyword.arg and _is_name_field(keyword.arg):
                     corpus.add(_strings(keyword.value), f"{origin}:{keyword.arg}")
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values):
                 name = _strings(key) if key is not None else None
-                if name == "tags":
+                if name and _is_tag_field(name):
                     _tags(value, origin, corpus)
                 elif name and _is_name_field(name):
                     corpus.add(_strings(value), f"{origin}:{name}")
@@ -198,6 +231,7 @@ def build(packages: str | None = None) -> Corpus:
     packages = packages or site_packages()
     corpus = Corpus()
     seen: set[str] = set()
+    seen_raw: set[str] = set()  # the same literal text needs no second decoding (most repeats are verbatim)
     for package in SDK_PACKAGES:
         for path in _python_files(os.path.join(packages, package)):
             with open(path, "rb") as handle:
@@ -208,6 +242,9 @@ def build(packages: str | None = None) -> Corpus:
             relative = os.path.relpath(path, packages)
             for block in _BLOCK.finditer(text):
                 corpus.blocks += 1
+                if block.group(1) in seen_raw:
+                    continue
+                seen_raw.add(block.group(1))
                 code = textwrap.dedent(_decode(block.group(1)))
                 if code in seen:
                     continue
@@ -230,10 +267,12 @@ def build(packages: str | None = None) -> Corpus:
 
 def main(argv: list[str]) -> int:
     corpus = build()
-    from_sdk = sum(origin != "connectors" for origin in corpus.values.values())
+    from_sdk = len(corpus.from_sdk())
+    sources = corpus.by_source()
     print(f"{len(corpus.values)} distinct values: {from_sdk} from {corpus.blocks} example blocks "
-          f"({corpus.distinct_blocks} distinct, {corpus.parsed_blocks} parsed, the rest scanned by line), "
-          f"{len(corpus.values) - from_sdk} connector names "
+          f"({corpus.distinct_blocks} distinct, {corpus.parsed_blocks} parsed, the rest scanned by line; "
+          + ", ".join(f"{package} {sources[package]}" for package in SDK_PACKAGES)
+          + f"), {sources['connectors']} connector names "
           f"({len(corpus.connectors)} connector types x {len(corpus.words)} words); {len(corpus.excluded)} left out")
     for value, origin in sorted(corpus.excluded.items()):
         print(f"left out: {origin}: {EXCLUDED[value]}")
