@@ -50,6 +50,17 @@ class Canaries:
                 f"?access_token={self.new(where + ' query')}&state={self.new(where + ' query state')}")
 
 
+def github_token(canaries: Canaries, where: str) -> str:
+    """A canary in the shape of a GitHub personal access token: "ghp_" and exactly 36 base62 characters.
+
+    The prefix pads the canary (18 characters after it) to GitHub's length; a shorter body is no
+    GitHub token, and the rule rightly does not report it as one.
+    """
+    body = canaries.new(where, prefix="CnryGitHubTokenPad")
+    assert len(body) == 36 and body.isalnum(), body
+    return "ghp_" + body
+
+
 def _set(tree: dict, path: tuple, value) -> None:
     for step in path[:-1]:
         tree = tree.setdefault(step, {})
@@ -123,7 +134,7 @@ def write_program(directory, canaries: Canaries):
     email_tag = canaries.new("flow tag owner (email local part)", prefix="cnry.")
     key_in_description = "AKIA" + canaries.new("flow description access key", prefix="")[:16].upper()
     canaries.planted[key_in_description] = "flow description access key"
-    token_tag = "ghp_" + canaries.new("secret tag token")
+    token_tag = github_token(canaries, "secret tag token")
     tag_key = canaries.new("key tag key (email local part)", prefix="cnry.") + "@example.com"
     key_description_token = "glpat-" + canaries.new("key description token")
     lines = [

@@ -22,7 +22,7 @@ from appflow_guard.checker.api import check_program
 from appflow_guard.checker.project import load_project, run_program
 from conftest import REPO_ROOT
 from test_canaries import (CREDENTIALS_POLICY, SENSITIVE_POLICY, Canaries, assert_no_canary_in_any_output,
-                           build_profiles, findings_of, unwrap)
+                           build_profiles, findings_of, github_token, unwrap)
 
 SHARED = os.path.join(REPO_ROOT, "examples", "shared")
 NATIVE_PROFILE = "aws-native:appflow:ConnectorProfile"
@@ -33,7 +33,7 @@ def write_program(directory, canaries: Canaries):
     email_tag = canaries.new("native flow tag owner (email local part)", prefix="cnry.")
     key_in_description = "AKIA" + canaries.new("native flow description access key", prefix="")[:16].upper()
     canaries.planted[key_in_description] = "native flow description access key"
-    token_tag = "ghp_" + canaries.new("native secret tag token")
+    token_tag = github_token(canaries, "native secret tag token")
     tag_key = canaries.new("native key tag key (email local part)", prefix="cnry.") + "@example.com"
     lines = [
         "import os", "import sys", "", f"sys.path.insert(0, {SHARED!r})", "",

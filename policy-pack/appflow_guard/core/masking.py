@@ -57,3 +57,9 @@ def shorten(value: str) -> str:
     """A harmless value (key ARN, bucket name) trimmed for a one-line message."""
     value = " ".join(value.split())
     return value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "..."
+
+
+def mask_phone(value: str) -> str:
+    """Only the last two digits, as a receipt shows the last four of a card."""
+    digits = re.sub(r"\D", "", value)
+    return f"***{digits[-2:]}" if len(digits) > 2 else "***"

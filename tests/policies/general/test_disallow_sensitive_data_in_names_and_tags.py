@@ -13,7 +13,8 @@ FLOW = urn("aws:appflow/flow:Flow", "accounts-to-s3")
 SUFFIX = "names, descriptions and tags may be copied into billing and diagnostic logs."
 EMAIL = "jane.doe@example.com"
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
-TOKEN = "ghp_R8x2Lq9ZvT4mW7nK1pY5sB3dF6hJ0cXe"
+TOKEN = "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"  # GitHub's shape: 36 base62 characters after the prefix
+PHONE = "+44 20 7946 0958"
 CARD = "4111 1111 1111 1111"
 
 
@@ -55,6 +56,12 @@ def test_token_in_a_secret_description_is_reported_masked():
     assert_not_leaked(result, TOKEN)
 
 
+def test_phone_number_in_a_tag_shows_only_the_last_two_digits():
+    result = findings(with_props("accounts-to-s3", tags={"team": "data-platform", "oncall": f"flow for {PHONE}"}))
+    assert result == [(f"The tag 'oncall' contains a phone number (***58); {SUFFIX}", FLOW)]
+    assert_not_leaked(result, PHONE, "7946 0958", "79460958")
+
+
 def test_card_number_in_a_key_description_shows_only_the_last_digits():
     result = findings(with_props("appflow-key", description=f"Test card {CARD}"))
     assert result == [(f"The description contains a payment card number (****1111); {SUFFIX}", KEY)]
@@ -79,6 +86,15 @@ def test_sensitive_logical_name_is_reported():
                                    "2024-01-31", "SalesforceAccountsToS3LandingBucketDaily"])
 def test_ordinary_identifiers_are_not_flagged(value):
     assert findings(with_props("accounts-to-s3", description=value, tags={"ref": value})) == []
+
+
+@pytest.mark.parametrize("name", ["app-task-definition-1234567890", "daemon-task-execution-role",
+                                  "zendesk-to-s3-daily-flow", "disk-image-import", "msk-broker-logs"])
+def test_a_token_prefix_inside_a_word_is_not_reported(name):
+    """"sk-" inside "task-", "zendesk-", "disk-", "msk-" is no OpenAI key."""
+    specs = with_props("accounts-to-s3", description=f"Runs {name}", tags={"app": name})
+    find(specs, "appflow-operator").name = name
+    assert findings(specs) == []
 
 
 def test_resources_outside_appflow_scope_are_ignored():
