@@ -29,15 +29,19 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import collections.abc
 import fcntl
 import hashlib
 import importlib.util
+import inspect
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import textwrap
+import typing
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -246,15 +250,20 @@ def resource_classes(tree: ast.Module, aliases: dict[str, str]) -> dict[str, str
     return classes
 
 
-def sdk_attribute(dotted_class: str, attribute: str) -> bool | None:
-    """Whether the SDK class has ``attribute``; None when the class cannot be imported."""
-    module_name, _, class_name = dotted_class.rpartition(".")
+def _sdk_class(dotted: str) -> type | None:
+    module_name, _, class_name = dotted.rpartition(".")
     try:
         module = importlib.import_module(module_name)
     except ImportError:
         return None
     cls = getattr(module, class_name, None)
-    return None if not isinstance(cls, type) else hasattr(cls, attribute)
+    return cls if isinstance(cls, type) else None
+
+
+def sdk_attribute(dotted_class: str, attribute: str) -> bool | None:
+    """Whether the SDK class has ``attribute``; None when the class cannot be imported."""
+    cls = _sdk_class(dotted_class)
+    return None if cls is None else hasattr(cls, attribute)
 
 
 def attribute_repairs(tree: ast.Module, aliases: dict[str, str]) -> list[dict]:
@@ -268,6 +277,80 @@ def attribute_repairs(tree: ast.Module, aliases: dict[str, str]) -> list[dict]:
                 replacement = ATTRIBUTE_REPAIRS.get((dotted_class, node.attr))
                 repairs.append({"node": node, "class": dotted_class, "attribute": node.attr, "to": replacement})
     return repairs
+
+
+def typed_placeholder(annotation: object, name: str, namespace: dict, depth: int = 0) -> object:
+    """A value of the annotated input type: a string, True, 1, an empty list or map, or an Args
+    object's required fields (recursively), as a plain dict."""
+    while typing.get_origin(annotation) is typing.Union:
+        annotation = typing.get_args(annotation)[0]
+    if isinstance(annotation, typing.ForwardRef):
+        annotation = namespace.get(annotation.__forward_arg__, annotation)
+    origin = typing.get_origin(annotation)
+    if annotation is str:
+        return f"placeholder-{name}"
+    if annotation is bool:
+        return True
+    if annotation in (int, float):
+        return 1
+    if origin in (collections.abc.Sequence, list):
+        return []
+    if origin in (collections.abc.Mapping, dict):
+        return {}
+    if isinstance(annotation, type) and depth < 4:
+        return {field: typed_placeholder(hint, field, vars(sys.modules[annotation.__module__]), depth + 1)
+                for field, hint in required_parameters(annotation).items()}
+    raise ValueError(f"no placeholder for {name}: {annotation!r}")
+
+
+def required_parameters(args_class: type) -> dict:
+    """Parameter -> annotation of the ``__init__`` parameters without a default."""
+    signature = inspect.signature(args_class.__init__)
+    return {name: parameter.annotation for name, parameter in signature.parameters.items()
+            if name != "__self__" and parameter.default is inspect.Parameter.empty
+            and parameter.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)}
+
+
+def required_properties(cls: type) -> dict:
+    """Parameter -> annotation of the properties a resource class raises TypeError without: the
+    ``if <name> is None and not opts.urn: raise TypeError("Missing required property ...")`` checks of its
+    generated ``_internal_init``."""
+    init = getattr(cls, "_internal_init", None)
+    if init is None:
+        return {}
+    parameters = inspect.signature(init).parameters
+    required = {}
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(init)))):
+        if isinstance(node, ast.If) and any(isinstance(statement, ast.Raise) for statement in node.body):
+            test = node.test.values[0] if isinstance(node.test, ast.BoolOp) else node.test
+            if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
+                    and isinstance(test.ops[0], ast.Is) and test.left.id in parameters:
+                required[test.left.id] = parameters[test.left.id].annotation
+    return required
+
+
+def missing_arguments(tree: ast.Module, aliases: dict[str, str]) -> list[dict]:
+    """Per SDK resource call, the required properties the example leaves out (the SDK raises TypeError
+    without them), each with a placeholder value of its type."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or len(node.args) > 1:
+            continue
+        dotted = _dotted(node.func)
+        if not dotted or dotted.split(".")[0] not in aliases:
+            continue
+        head, *rest = dotted.split(".")
+        dotted = ".".join([aliases[head], *rest])
+        cls = _sdk_class(dotted) if dotted.startswith(tuple(f"{name}." for _, name in SDK_PACKAGES.values())) else None
+        if cls is None:
+            continue
+        given = {keyword.arg for keyword in node.keywords}
+        namespace = vars(sys.modules[cls.__module__])
+        arguments = {name: typed_placeholder(annotation, name, namespace)
+                     for name, annotation in required_properties(cls).items() if name not in given}
+        if arguments:
+            found.append({"node": node, "call": dotted, "arguments": arguments})
+    return found
 
 
 def local_files(tree: ast.Module, aliases: dict[str, str]) -> list[tuple[str, str]]:
@@ -326,7 +409,16 @@ def runnable(program_id: str, example: Example) -> tuple[str | None, dict]:
         log["changes"].append({"kind": "attribute", "line": node.lineno,
                                "from": f"{node.value.id}.{node.attr}", "to": f"{node.value.id}.{repair['to']}",
                                "why": f"{repair['class']} has no attribute {repair['attribute']!r}"})
-    for start, end, text in sorted(edits, reverse=True):
+    for missing in missing_arguments(tree, aliases):
+        node = missing["node"]
+        end = _offset(lines, node.end_lineno, node.end_col_offset) - 1  # the closing parenthesis
+        separator = "" if code[:end].rstrip().endswith((",", "(")) else ", "
+        edits.append((end, end, separator + ", ".join(f"{name}={value!r}" for name, value in missing["arguments"].items())))
+        log["changes"].append({"kind": "arguments", "line": node.lineno, "call": missing["call"],
+                               "arguments": missing["arguments"],
+                               "why": "required by the resource (the SDK raises TypeError without them); the example "
+                                      "leaves them out"})
+    for start, end, text in sorted(edits, key=lambda edit: edit[0], reverse=True):
         code = code[:start] + text + code[end:]
     bindings = []
     for name in undefined_names(tree):
@@ -341,7 +433,7 @@ def runnable(program_id: str, example: Example) -> tuple[str | None, dict]:
         inserted = ["# Placeholders for names the example uses but never defines (see changes.json).\n", *bindings]
         code = "".join(lines[:last_import] + inserted + lines[last_import:])
         for change in log["changes"]:  # lines of the program as written, after the inserted ones
-            if change["kind"] == "attribute" and change["line"] > last_import:
+            if change["kind"] in ("attribute", "arguments") and change["line"] > last_import:
                 change["line"] += len(inserted)
         log["changes"][-len(bindings):] = [dict(change, line=last_import + 2 + index) for index, change
                                            in enumerate(log["changes"][-len(bindings):])]
