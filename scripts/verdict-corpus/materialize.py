@@ -14,6 +14,8 @@ Usage" sections, and writes each distinct block as a Pulumi program:
 The examples are code nobody here wrote; what it takes to run one is done here, by rule, and
 recorded in its changes.json, never by hand:
 - a name the example uses but never defines is bound to a placeholder (after the imports);
+- a property a resource requires (its generated ``_internal_init`` raises TypeError without it) that the
+  example leaves out is passed with a placeholder value of its SDK type;
 - an attribute the example reads from a resource class that does not have it is read from the
   property ATTRIBUTE_REPAIRS names (the SDK's own documentation example is wrong there);
 - a local file a FileAsset or FileArchive names is written with placeholder content;
@@ -101,15 +103,12 @@ def package_dir(import_name: str) -> str:
 
 def sdk_modules(token: str) -> list[tuple[str, str]]:
     """(package, module path relative to site-packages) of the type's resource module and data sources."""
-    provider, module, _ = token.split(":")
+    provider, module, name = token.split(":")
     if provider == "pulumi":  # pulumi:providers:aws, pulumi:providers:aws-native
-        distribution, import_name = SDK_PACKAGES[token.split(":")[2]]
+        distribution, import_name = SDK_PACKAGES[name]
         return [(distribution, f"{import_name}/provider.py")]
     distribution, import_name = SDK_PACKAGES[provider]
-    if provider == "aws":
-        service, resource = module.split("/")
-    else:
-        service, resource = module, token.split(":")[2]
+    service, resource = module.split("/") if provider == "aws" else (module, name)
     stem = snake(resource)
     base = package_dir(import_name)
     path = os.path.join(base, service, f"{stem}.py")
