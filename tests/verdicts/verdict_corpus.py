@@ -36,12 +36,38 @@ ITEM_2_THROUGH_OUTPUTS = (
 ITEM_2_SOURCE_BUCKET = (
     "issue 19 item 2: aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key also reports the SOURCE "
     "bucket example_source, which AppFlow only reads (the seed asks SSE-KMS of S3 destinations)")
-ITEM_6_GET_POLICY = (
-    "issue 19 item 6: the stand-in AWS provider does not answer aws:iam/getPolicy:getPolicy (the checker does), "
-    "so the engine cannot run the program")
+
+
+def _stand_in_lacks(token: str) -> str:
+    return (f"issue 19 item 6: the stand-in AWS provider does not answer {token} (the checker does), so the "
+            "engine cannot run the program")
+
+
 KNOWN_MISTAKES = {
     ("aws-appflow-flow", "preview"): ITEM_2_THROUGH_OUTPUTS,
     ("aws-appflow-flow", "update"): ITEM_2_SOURCE_BUCKET,
+    ("aws-appflow-connector-profile", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
+    ("aws-cloudtrail-trail-4", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-cloudtrail-trail-5", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-cloudtrail-trail-6", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-iam-get-policy-1", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
+    ("aws-iam-get-policy-2", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
+    ("aws-iam-get-role", "engine"): _stand_in_lacks("aws:iam/getRole:getRole"),
+    ("aws-iam-get-role-policies", "engine"): _stand_in_lacks("aws:iam/getRolePolicies:getRolePolicies"),
+    ("aws-iam-get-roles-1", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-2", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-3", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-4", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-5", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-kms-get-key", "engine"): _stand_in_lacks("aws:kms/getKey:getKey"),
+    ("aws-s3-get-bucket-1", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket (then aws:route53/getZone:getZone)"),
+    ("aws-s3-get-bucket-2", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-s3-get-bucket-policy", "engine"): _stand_in_lacks("aws:s3/getBucketPolicy:getBucketPolicy"),
+    ("aws-s3-get-buckets-1", "engine"): _stand_in_lacks("aws:s3/getBuckets:getBuckets"),
+    ("aws-s3-get-buckets-2", "engine"): _stand_in_lacks("aws:s3/getBuckets:getBuckets"),
+    ("aws-secretsmanager-get-secret-1", "engine"): _stand_in_lacks("aws:secretsmanager/getSecret:getSecret"),
+    ("aws-secretsmanager-get-secret-2", "engine"): _stand_in_lacks("aws:secretsmanager/getSecret:getSecret"),
+    ("aws-secretsmanager-get-secrets", "engine"): _stand_in_lacks("aws:secretsmanager/getSecrets:getSecrets"),
 }
 
 
