@@ -1,0 +1,159 @@
+"""What the two verdict-corpus test modules share: the corpus, its expected findings, the checker's
+reports (computed once per test run), and the one table of known pack mistakes.
+
+The corpus is materialized at test time from the installed SDKs by scripts/verdict-corpus/materialize.py
+into build/verdict-corpus/ (never committed); tests/verdicts/expected.json holds the findings each
+program must give, written from the AWS page and the rules' documented behaviour.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import json
+import os
+import sys
+from typing import Optional
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MATERIALIZER = os.path.join(REPO_ROOT, "scripts", "verdict-corpus", "materialize.py")
+EXPECTED_PATH = os.path.join(REPO_ROOT, "tests", "verdicts", "expected.json")
+KEYS = ("policy", "resourceType", "resourceName", "enforcementLevel", "message")
+
+with open(EXPECTED_PATH, encoding="utf-8") as _handle:
+    EXPECTED = json.load(_handle)
+PROGRAMS = sorted(EXPECTED["programs"])
+
+# Cases where the pack (or the engine's stand-ins) is known to be wrong, keyed by (program, case), case being
+# "preview" / "update" (the checker against expected.json) or "engine" (the engine against the checker, in
+# preview). Each is xfail(strict=True): it fails the moment the fix lands, and then its line is deleted.
+ITEM_2_THROUGH_OUTPUTS = (
+    "issue 19 item 2: the buckets reach the flow as BucketPolicy(...).bucket; preview reports them as "
+    "'computed from a value outside this stack' (two advisories) and misses the destination's SSE-KMS finding "
+    "and both buckets' TLS-only findings, which update gives")
+ITEM_2_SOURCE_BUCKET = (
+    "issue 19 item 2: aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key also reports the SOURCE "
+    "bucket example_source, which AppFlow only reads (the seed asks SSE-KMS of S3 destinations)")
+
+
+def _stand_in_lacks(token: str) -> str:
+    return (f"issue 19 item 6: the stand-in AWS provider does not answer {token} (the checker does), so the "
+            "engine cannot run the program")
+
+
+KNOWN_MISTAKES = {
+    ("aws-appflow-flow", "preview"): ITEM_2_THROUGH_OUTPUTS,
+    ("aws-appflow-flow", "update"): ITEM_2_SOURCE_BUCKET,
+    ("aws-appflow-connector-profile", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
+    ("aws-cloudtrail-trail-4", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-cloudtrail-trail-5", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-cloudtrail-trail-6", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-iam-get-policy-1", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
+    ("aws-iam-get-policy-2", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
+    ("aws-iam-get-role", "engine"): _stand_in_lacks("aws:iam/getRole:getRole"),
+    ("aws-iam-get-role-policies", "engine"): _stand_in_lacks("aws:iam/getRolePolicies:getRolePolicies"),
+    ("aws-iam-get-roles-1", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-2", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-3", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-4", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-iam-get-roles-5", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
+    ("aws-kms-get-key", "engine"): _stand_in_lacks("aws:kms/getKey:getKey"),
+    ("aws-s3-get-bucket-1", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket (then aws:route53/getZone:getZone)"),
+    ("aws-s3-get-bucket-2", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
+    ("aws-s3-get-bucket-policy", "engine"): _stand_in_lacks("aws:s3/getBucketPolicy:getBucketPolicy"),
+    ("aws-s3-get-buckets-1", "engine"): _stand_in_lacks("aws:s3/getBuckets:getBuckets"),
+    ("aws-s3-get-buckets-2", "engine"): _stand_in_lacks("aws:s3/getBuckets:getBuckets"),
+    ("aws-secretsmanager-get-secret-1", "engine"): _stand_in_lacks("aws:secretsmanager/getSecret:getSecret"),
+    ("aws-secretsmanager-get-secret-2", "engine"): _stand_in_lacks("aws:secretsmanager/getSecret:getSecret"),
+    ("aws-secretsmanager-get-secrets", "engine"): _stand_in_lacks("aws:secretsmanager/getSecrets:getSecrets"),
+}
+
+
+def expected(program: str, phase: str) -> dict:
+    return EXPECTED["programs"][program][phase]
+
+
+def expected_findings(program: str, phase: str) -> list[tuple]:
+    return sorted(tuple(finding[key] for key in KEYS) for finding in expected(program, phase)["findings"])
+
+
+def cases(case: str) -> list:
+    """One pytest param per program, marked xfail(strict) where KNOWN_MISTAKES lists (program, case)."""
+    return [pytest.param(program, id=program, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISTAKES[(program, case)])]
+                         if (program, case) in KNOWN_MISTAKES else []) for program in PROGRAMS]
+
+
+def _materializer():
+    spec = importlib.util.spec_from_file_location("verdict_corpus_materialize", MATERIALIZER)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+_CORPUS: dict = {}
+
+
+def corpus() -> dict:
+    """The materialized corpus (build/verdict-corpus): {"dir", "index"}; rewritten only when out of date."""
+    if not _CORPUS:
+        materializer = _materializer()
+        _CORPUS.update(dir=materializer.DEFAULT_OUTPUT, index=materializer.materialize())
+    return _CORPUS
+
+
+def program_dir(program: str) -> str:
+    return os.path.join(corpus()["dir"], program)
+
+
+def changes(program: str) -> dict:
+    with open(os.path.join(program_dir(program), "changes.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def results_dir(tmp_path_factory, worker_id: str) -> str:
+    """A folder every pytest-xdist worker of this run shares (a fresh one per run)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "verdict-corpus-reports"
+    folder.mkdir(exist_ok=True)
+    return str(folder)
+
+
+def checker_report(program: str, phase: str, results: str) -> dict:
+    """`appflow-guard check` (the checker's API, as the CLI calls it) on a corpus program, once per test run:
+    {"exitCode", "findings": sorted (policy, type, name, level, message) lists, "notes", "error"}."""
+    path = os.path.join(results, f"{program}.{phase}.json")
+    with open(path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as handle:
+                return json.load(handle)
+        result = _check(program_dir(program), phase)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(result, handle)
+        return result
+
+
+def _check(folder: str, phase: str) -> dict:
+    from appflow_guard.checker.api import check_program
+    from appflow_guard.checker.errors import CheckError
+
+    try:
+        report = check_program(folder, phase)
+    except CheckError as error:
+        return {"exitCode": 2, "findings": [], "notes": [], "error": str(error)}
+    rendered = report.as_json()  # what --format json prints
+    findings = sorted([finding[key] for key in KEYS] for finding in rendered["findings"])
+    return {"exitCode": 1 if report.blocked else 0, "findings": findings, "notes": rendered.get("notes", []),
+            "error": None}
+
+
+def as_tuples(findings: list) -> list[tuple]:
+    return sorted(tuple(finding) for finding in findings)
+
+
+def stack_config(program: str) -> Optional[dict]:
+    """The stack config the materializer set for a program (Pulumi.dev.yaml), for `pulumi config set`."""
+    return changes(program)["config"] or None
