@@ -29,23 +29,12 @@ PROGRAMS = sorted(EXPECTED["programs"])
 # Cases where the pack (or the engine's stand-ins) is known to be wrong, keyed by (program, case), case being
 # "preview" / "update" (the checker against expected.json) or "engine" (the engine against the checker, in
 # preview). Each is xfail(strict=True): it fails the moment the fix lands, and then its line is deleted.
-ITEM_2_THROUGH_OUTPUTS = (
-    "issue 19 item 2: the buckets reach the flow as BucketPolicy(...).bucket; preview reports them as "
-    "'computed from a value outside this stack' (two advisories) and misses the destination's SSE-KMS finding "
-    "and both buckets' TLS-only findings, which update gives")
-ITEM_2_SOURCE_BUCKET = (
-    "issue 19 item 2: aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key also reports the SOURCE "
-    "bucket example_source, which AppFlow only reads (the seed asks SSE-KMS of S3 destinations)")
-
-
 def _stand_in_lacks(token: str) -> str:
     return (f"issue 19 item 6: the stand-in AWS provider does not answer {token} (the checker does), so the "
             "engine cannot run the program")
 
 
 KNOWN_MISTAKES = {
-    ("aws-appflow-flow", "preview"): ITEM_2_THROUGH_OUTPUTS,
-    ("aws-appflow-flow", "update"): ITEM_2_SOURCE_BUCKET,
     ("aws-appflow-connector-profile", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
     ("aws-cloudtrail-trail-4", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
     ("aws-cloudtrail-trail-5", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
