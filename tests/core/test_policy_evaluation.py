@@ -490,6 +490,10 @@ OUTSIDE = [
      None, None, {Outsider.SERVICE}, CONFUSED_DEPUTY),
     ("wildcard limited by aws:SourceAccount", [key_statement("*", {"StringEquals": {"aws:SourceAccount": OWN}})],
      OWN, None, set(), CONFUSED_DEPUTY),
+    ("wildcard limited by aws:SourceArn", [key_statement("*", {"ArnLike": {
+        "aws:SourceArn": f"arn:aws:appflow:us-east-1:{OWN}:*"}})], OWN, None, set(), CONFUSED_DEPUTY),
+    ("aws:SourceVpce identifies nobody", [key_statement("*", {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}})],
+     OWN, None, ANYONE, GLOBAL_KEYS),
 ]
 
 
