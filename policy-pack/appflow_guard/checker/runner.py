@@ -227,13 +227,6 @@ def without_references(value):
     return copy
 
 
-def invoke_result(token: str, args: dict, region: str) -> dict:
-    """What AWS computes for a data source without an API call ({} when it needs one): aws_answers, for the
-    callers that import it from here (the engine suite's stand-in provider)."""
-    answer = aws_answers.invoke_answer(token, args, region)
-    return {} if answer is None else answer
-
-
 def engine_urn(urn: str) -> str:
     """The URN the engine gives: children of the root stack carry no Stack$ type prefix."""
     return urn.replace("::pulumi:pulumi:Stack$", "::")
@@ -308,9 +301,8 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 # In preview its outputs come from children not created yet: unknown (left out). In
                 # update they are shaped from its SDK types.
                 given = {key: value for key, value in args.inputs.items() if value is not None}
-                outputs = {} if preview else shaper.resource_outputs(args.typ, args.name, given, "", "",
-                                                                     everything=True)
-                return "", {**outputs, **given, **({} if preview else overrides(args.typ, args.name))}
+                outputs = shaper.component_outputs(args.typ, args.name, given, shaped=not preview)
+                return "", {**outputs, **({} if preview else overrides(args.typ, args.name))}
             if not args.custom:  # a component of the program: its outputs are what it registers itself
                 return "", dict(args.inputs)
             if preview:
@@ -333,9 +325,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 answer = file_answer(invoke_answers[args.token], args.args)
                 if answer is not None:
                     return answer
-            answer = aws_answers.invoke_answer(args.token, args.args, region_of(args.provider or ""))
-            if answer is None:
-                answer = shaper_for(args.provider or "").function_result(args.token, args.args)
+            answer = shaper_for(args.provider or "").invoke(args.token, args.args)
             if answer is None:
                 notice(f"data source {args.token} has no answer (not in the installed SDKs nor in --mocks); "
                        f"its result was empty")
