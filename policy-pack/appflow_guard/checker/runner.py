@@ -31,6 +31,9 @@ SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
 RESOURCE_SIGNATURE_BYTES = RESOURCE_SIGNATURE.encode()
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+ASSET_SIGNATURE = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIGNATURE = "0def7320c3a5731c473e5ecbe6d01bc7"
+ARCHIVE_EXTENSIONS = (".tar", ".tgz", ".tar.gz", ".zip", ".jar")
 
 
 def _sibling(name: str):
@@ -227,6 +230,75 @@ def without_references(value):
     return copy
 
 
+def unreadable_file(state, working_directory: str) -> Optional[str]:
+    """The engine's error for a registration holding a FileAsset or FileArchive (or an AssetArchive of them)
+    whose file it cannot read, else None: the engine hashes every asset and archive it is sent, reading each
+    path from the program's directory, and refuses the registration when one fails
+    (pkg/resource/plugin/property_filter.go; sdk/go/common/resource/asset and archive)."""
+
+    def path_text(path: list) -> str:
+        """A property path as the engine prints it: code.lambda, ["index.py"], rules[0]."""
+        text = ""
+        for part in path:
+            if isinstance(part, int):
+                text += f"[{part}]"
+            elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+                text += ("." if text else "") + part
+            else:
+                text += "[" + json.dumps(part) + "]"
+        return text or "<root>"
+
+    def located(relative: str) -> str:
+        return os.path.normpath(os.path.join(working_directory, relative))
+
+    def asset_error(fields, path: list) -> Optional[str]:
+        if "path" not in fields or fields.get("hash") and fields["hash"].string_value:
+            return None
+        file = located(fields["path"].string_value)
+        if not os.path.exists(file):
+            why = f"failed to open asset file '{file}': open {file}: no such file or directory"
+        elif os.path.isdir(file):
+            why = f"asset path '{file}' is a directory; try using an archive"
+        else:
+            return None
+        return f"failed to compute asset hash at {path_text(path)}: {why}"
+
+    def archive_error(fields, path: list) -> Optional[str]:
+        for name, member in sorted(fields["assets"].struct_value.fields.items()) if "assets" in fields else []:
+            error = value_error(member, path + [name])
+            if error:
+                return error
+        if "path" not in fields or fields.get("hash") and fields["hash"].string_value:
+            return None
+        file = located(fields["path"].string_value)
+        if file.endswith(ARCHIVE_EXTENSIONS):
+            why = None if os.path.exists(file) else f"open {file}: no such file or directory"
+        elif not os.path.exists(file):
+            why = f"couldn't read archive path '{file}': stat {file}: no such file or directory"
+        else:
+            why = None if os.path.isdir(file) else f"'{file}' is neither a recognized archive type nor a directory"
+        return f"failed to compute archive hash at {path_text(path)}: {why}" if why else None
+
+    def value_error(value, path: list) -> Optional[str]:
+        kind = value.WhichOneof("kind")
+        if kind == "list_value":
+            return next(filter(None, (value_error(item, path + [index])
+                                      for index, item in enumerate(value.list_value.values))), None)
+        if kind != "struct_value":
+            return None
+        fields = value.struct_value.fields
+        signature = fields[SECRET_SIGNATURE_KEY].string_value if SECRET_SIGNATURE_KEY in fields else ""
+        if signature == ASSET_SIGNATURE:
+            return asset_error(fields, path)
+        if signature == ARCHIVE_SIGNATURE:
+            return archive_error(fields, path)
+        if signature and "value" in fields:  # a secret or an output value: the value it wraps
+            return value_error(fields["value"], path)
+        return next(filter(None, (value_error(item, path + [key]) for key, item in sorted(fields.items()))), None)
+
+    return next(filter(None, (value_error(value, [key]) for key, value in sorted(state.fields.items()))), None)
+
+
 def engine_urn(urn: str) -> str:
     """The URN the engine gives: children of the root stack carry no Stack$ type prefix."""
     return urn.replace("::pulumi:pulumi:Stack$", "::")
@@ -356,6 +428,10 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             if RESOURCE_SIGNATURE_BYTES in encoded:
                 state = without_references(state)
                 encoded = state.SerializeToString()
+            if ASSET_SIGNATURE.encode() in encoded or ARCHIVE_SIGNATURE.encode() in encoded:
+                refused = unreadable_file(state, os.getcwd())
+                if refused:  # the engine's words, and the resource it refused
+                    raise Exception(f'{request.type} "{request.name}": unmarshal properties: {refused}')
             if request.type == "pulumi:providers:aws" and "region" in state.fields:
                 provider_regions[urn] = state.fields["region"].string_value or region
             if request.type == "pulumi:pulumi:Stack":
