@@ -308,3 +308,36 @@ def test_secrets_policies_and_roles_keep_their_identity():
     assert role["arn"] == "arn:aws:iam::123456789012:role/appflow-operator" and role["uniqueId"].startswith("AROA")
     trail = shaper.invoke("aws:cloudtrail/getServiceAccount:getServiceAccount", {})
     assert re.fullmatch(r"arn:aws:iam::\d{12}:root", trail["arn"]) and trail["arn"] == f"arn:aws:iam::{trail['id']}:root"
+
+
+def rule_service_resource_types():
+    from pulumi.runtime import rpc
+
+    found = set()
+    for modules in list(rpc._RESOURCE_MODULES.values()):
+        for module in modules:
+            info = getattr(module, "mod_info", None)
+            if isinstance(info, dict):
+                found.update(token for token in info.get("classes", {})
+                             if token.split(":")[1].split("/")[0] in RULE_SERVICES)
+    return sorted(found)
+
+
+def test_every_arn_and_id_of_the_rules_services_resource_outputs_is_in_aws_form():
+    """What an update gives each resource type of those services (both SDKs) for the outputs its SDK class has."""
+    import pulumi_aws  # noqa: F401  (registers the SDKs' resource modules)
+    import pulumi_aws_native  # noqa: F401
+
+    from appflow_guard.checker.runner import computed_outputs
+
+    shaper = shapes.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT, computed=computed_outputs)
+    types = rule_service_resource_types()
+    assert len(types) > 100
+    found = []
+    for token in types:
+        fields = {field for field, _ in shaper._fields(shaper.resource_class(token))}
+        physical, computed = computed_outputs(token, "landing", {}, "eu-west-1")
+        outputs = {**shaper.resource_outputs(token, "landing", {}, physical, computed.get("arn", "")), **computed}
+        found += [(token, *violation) for violation in violations({key: value for key, value in outputs.items()
+                                                                   if key in fields})]
+    assert found == []

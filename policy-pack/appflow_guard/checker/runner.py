@@ -90,6 +90,12 @@ ARN_FORMS = {
 }
 
 
+# IAM resource types whose ARN names them otherwise (IAM identifiers, "IAM ARNs").
+IAM_ARN_TYPES = {"InstanceProfile": "instance-profile", "OpenIdConnectProvider": "oidc-provider",
+                 "SamlProvider": "saml-provider", "ServerCertificate": "server-certificate", "VirtualMfaDevice": "mfa",
+                 "ServiceLinkedRole": "role/aws-service-role"}
+
+
 def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tuple[str, dict] | None:
     """(id, outputs) Cloud Control API returns for the aws-native resources the examples use, or None.
 
@@ -117,7 +123,7 @@ def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tup
     if type_token == "aws-native:appflow:ConnectorProfile":
         profile = str(given("connectorProfileName") or name)
         return profile, {"connectorProfileArn": f"arn:aws:appflow:{region}:{ACCOUNT}:connectorprofile/{profile}",
-                         "credentialsArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:appflow!{profile}"}
+                         "credentialsArn": aws_answers.arn_for("secret", f"appflow!{ACCOUNT}-{profile}", region, ACCOUNT)}
     if type_token == "aws-native:appflow:Flow":
         flow = str(given("flowName") or name)
         return flow, {"flowArn": f"arn:aws:appflow:{region}:{ACCOUNT}:flow/{flow}"}
@@ -127,10 +133,10 @@ def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tup
     if type_token == "aws-native:iam:ManagedPolicy":
         policy = str(given("managedPolicyName") or f"{name}-{_digest(type_token, name)}")
         arn = f"arn:aws:iam::{ACCOUNT}:policy/{policy}"
-        return arn, {"policyArn": arn, "policyId": "ANPA" + _digest(name, length=16).upper()}
+        return arn, {"policyArn": arn, "policyId": aws_answers.unique_id("ANPA", type_token, name)}
     if type_token == "aws-native:iam:Role":
         role = str(given("roleName") or f"{name}-{_digest(type_token, name)}")
-        return role, {"arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "roleId": "AROA" + _digest(name, length=16).upper()}
+        return role, {"arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "roleId": aws_answers.unique_id("AROA", type_token, name)}
     return f"{name}-{_digest(type_token, name)}", {}
 
 
@@ -143,7 +149,8 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
     kind = type_token.rsplit(":", 1)[-1]
     physical = inputs.get("name") if isinstance(inputs.get("name"), str) else f"{name}-{_digest(type_token, name)}"
     outputs: dict = {}
-    if type_token == "aws:kms/key:Key":
+    if type_token in ("aws:kms/key:Key", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaKey:ReplicaKey",
+                      "aws:kms/replicaExternalKey:ReplicaExternalKey"):
         key_id = _uuid(type_token, name)
         physical = key_id
         outputs = {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"}
@@ -159,15 +166,20 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
     elif type_token == "aws:secretsmanager/secret:Secret":
         physical = f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{physical}-{_digest(name, length=6)}"
         outputs = {"arn": physical}
+    elif type_token == "aws:secretsmanager/secretVersion:SecretVersion":
+        outputs = {"arn": aws_answers.secret_arn(inputs.get("secretId") or physical, region, ACCOUNT)}
+    elif type_token == "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount":
+        member = inputs.get("accountId") if isinstance(inputs.get("accountId"), str) else ACCOUNT
+        outputs = {"arn": f"arn:aws:organizations::{ACCOUNT}:account/o-{_digest(ACCOUNT, length=10)}/{member}"}
     elif module == "iam":
-        outputs = {"arn": f"arn:aws:iam::{ACCOUNT}:{kind[:1].lower() + kind[1:]}/{physical}"}
+        outputs = {"arn": f"arn:aws:iam::{ACCOUNT}:{IAM_ARN_TYPES.get(kind, kind[:1].lower() + kind[1:])}/{physical}"}
         if kind == "Role":
-            outputs["uniqueId"] = "AROA" + _digest(name, length=16).upper()
+            outputs["uniqueId"] = aws_answers.unique_id("AROA", type_token, name)
     elif type_token == "aws:appflow/flow:Flow":
         outputs = {"arn": f"arn:aws:appflow:{region}:{ACCOUNT}:flow/{physical}", "flowStatus": "Active"}
     elif type_token == "aws:appflow/connectorProfile:ConnectorProfile":
         outputs = {"arn": f"arn:aws:appflow:{region}:{ACCOUNT}:connectorprofile/{physical}",
-                   "credentialsArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:appflow!{physical}"}
+                   "credentialsArn": aws_answers.arn_for("secret", f"appflow!{ACCOUNT}-{physical}", region, ACCOUNT)}
     elif type_token == "aws:cloudtrail/trail:Trail":
         outputs = {"arn": f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{physical}", "homeRegion": region}
     elif type_token in ARN_FORMS:
