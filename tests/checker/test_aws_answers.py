@@ -1,8 +1,14 @@
-"""What AWS computes without an API call, answered as the provider answers (aws_answers is pure: no pulumi)."""
+"""What AWS computes without an API call, answered as the provider answers; every ARN and ID of the answers (and of
+the update outputs) of the services the rules read, in the forms AWS documents."""
 
 import json
+import os
+import re
 import zlib
 
+import pytest
+
+from appflow_guard.checker import aws_answers, shapes
 from appflow_guard.checker.aws_answers import invoke_answer
 
 POLICY = "aws:iam/getPolicyDocument:getPolicyDocument"
@@ -102,13 +108,6 @@ def test_anything_else_needs_an_api_call():
 
 
 # ---- every ARN and ID the answers give, in AWS's documented forms ----
-
-import os  # noqa: E402
-import re  # noqa: E402
-
-import pytest  # noqa: E402
-
-from appflow_guard.checker import aws_answers, shapes  # noqa: E402
 
 PARTITION = r"aws(?:-cn|-us-gov|-iso|-iso-b)?"
 REGION = r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d"
