@@ -60,10 +60,9 @@ ARN_KINDS = {
     "identitycenter": "sso-instance", "application": "sso-application",
 }
 SCOPED = {
-    "key": {"kms"}, "credentials": {"appflow"}, "user": {"iam"}, "group": {"iam"}, "accesspoint": {"s3"},
-    "channel": {"cloudtrail"}, "dashboard": {"cloudtrail"}, "flow": {"appflow"}, "connector": {"appflow"},
-    "connectorprofile": {"appflow"}, "function": {"lambda", "secretsmanager", "s3"},
-    "application": {"s3", "sso", "ssoadmin"}, "resource": {"iam"}, "identitycenter": {"s3", "sso", "ssoadmin"}, "policy": {"iam"},
+    "credentials": {"appflow"}, "group": {"iam"}, "accesspoint": {"s3"}, "channel": {"cloudtrail"},
+    "dashboard": {"cloudtrail"}, "flow": {"appflow"}, "connector": {"appflow"}, "connectorprofile": {"appflow"},
+    "application": {"s3", "sso", "ssoadmin"}, "identitycenter": {"s3", "sso", "ssoadmin"}, "resource": {"iam"},
 }
 
 
