@@ -31,6 +31,9 @@ SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
 RESOURCE_SIGNATURE_BYTES = RESOURCE_SIGNATURE.encode()
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+ASSET_SIGNATURE = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIGNATURE = "0def7320c3a5731c473e5ecbe6d01bc7"
+ARCHIVE_EXTENSIONS = (".tar", ".tgz", ".tar.gz", ".zip", ".jar")
 
 
 def _sibling(name: str):
@@ -87,6 +90,12 @@ ARN_FORMS = {
 }
 
 
+# IAM resource types whose ARN names them otherwise (IAM identifiers, "IAM ARNs").
+IAM_ARN_TYPES = {"InstanceProfile": "instance-profile", "OpenIdConnectProvider": "oidc-provider",
+                 "SamlProvider": "saml-provider", "ServerCertificate": "server-certificate", "VirtualMfaDevice": "mfa",
+                 "ServiceLinkedRole": "role/aws-service-role"}
+
+
 def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tuple[str, dict] | None:
     """(id, outputs) Cloud Control API returns for the aws-native resources the examples use, or None.
 
@@ -114,7 +123,7 @@ def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tup
     if type_token == "aws-native:appflow:ConnectorProfile":
         profile = str(given("connectorProfileName") or name)
         return profile, {"connectorProfileArn": f"arn:aws:appflow:{region}:{ACCOUNT}:connectorprofile/{profile}",
-                         "credentialsArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:appflow!{profile}"}
+                         "credentialsArn": aws_answers.arn_for("secret", f"appflow!{ACCOUNT}-{profile}", region, ACCOUNT)}
     if type_token == "aws-native:appflow:Flow":
         flow = str(given("flowName") or name)
         return flow, {"flowArn": f"arn:aws:appflow:{region}:{ACCOUNT}:flow/{flow}"}
@@ -124,10 +133,10 @@ def native_outputs(type_token: str, name: str, inputs: dict, region: str) -> tup
     if type_token == "aws-native:iam:ManagedPolicy":
         policy = str(given("managedPolicyName") or f"{name}-{_digest(type_token, name)}")
         arn = f"arn:aws:iam::{ACCOUNT}:policy/{policy}"
-        return arn, {"policyArn": arn, "policyId": "ANPA" + _digest(name, length=16).upper()}
+        return arn, {"policyArn": arn, "policyId": aws_answers.unique_id("ANPA", type_token, name)}
     if type_token == "aws-native:iam:Role":
         role = str(given("roleName") or f"{name}-{_digest(type_token, name)}")
-        return role, {"arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "roleId": "AROA" + _digest(name, length=16).upper()}
+        return role, {"arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "roleId": aws_answers.unique_id("AROA", type_token, name)}
     return f"{name}-{_digest(type_token, name)}", {}
 
 
@@ -140,7 +149,8 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
     kind = type_token.rsplit(":", 1)[-1]
     physical = inputs.get("name") if isinstance(inputs.get("name"), str) else f"{name}-{_digest(type_token, name)}"
     outputs: dict = {}
-    if type_token == "aws:kms/key:Key":
+    if type_token in ("aws:kms/key:Key", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaKey:ReplicaKey",
+                      "aws:kms/replicaExternalKey:ReplicaExternalKey"):
         key_id = _uuid(type_token, name)
         physical = key_id
         outputs = {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"}
@@ -156,15 +166,20 @@ def computed_outputs(type_token: str, name: str, inputs: dict, region: str) -> t
     elif type_token == "aws:secretsmanager/secret:Secret":
         physical = f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{physical}-{_digest(name, length=6)}"
         outputs = {"arn": physical}
+    elif type_token == "aws:secretsmanager/secretVersion:SecretVersion":
+        outputs = {"arn": aws_answers.secret_arn(inputs.get("secretId") or physical, region, ACCOUNT)}
+    elif type_token == "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount":
+        member = inputs.get("accountId") if isinstance(inputs.get("accountId"), str) else ACCOUNT
+        outputs = {"arn": f"arn:aws:organizations::{ACCOUNT}:account/o-{_digest(ACCOUNT, length=10)}/{member}"}
     elif module == "iam":
-        outputs = {"arn": f"arn:aws:iam::{ACCOUNT}:{kind[:1].lower() + kind[1:]}/{physical}"}
+        outputs = {"arn": f"arn:aws:iam::{ACCOUNT}:{IAM_ARN_TYPES.get(kind, kind[:1].lower() + kind[1:])}/{physical}"}
         if kind == "Role":
-            outputs["uniqueId"] = "AROA" + _digest(name, length=16).upper()
+            outputs["uniqueId"] = aws_answers.unique_id("AROA", type_token, name)
     elif type_token == "aws:appflow/flow:Flow":
         outputs = {"arn": f"arn:aws:appflow:{region}:{ACCOUNT}:flow/{physical}", "flowStatus": "Active"}
     elif type_token == "aws:appflow/connectorProfile:ConnectorProfile":
         outputs = {"arn": f"arn:aws:appflow:{region}:{ACCOUNT}:connectorprofile/{physical}",
-                   "credentialsArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:appflow!{physical}"}
+                   "credentialsArn": aws_answers.arn_for("secret", f"appflow!{ACCOUNT}-{physical}", region, ACCOUNT)}
     elif type_token == "aws:cloudtrail/trail:Trail":
         outputs = {"arn": f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{physical}", "homeRegion": region}
     elif type_token in ARN_FORMS:
@@ -227,11 +242,73 @@ def without_references(value):
     return copy
 
 
-def invoke_result(token: str, args: dict, region: str) -> dict:
-    """What AWS computes for a data source without an API call ({} when it needs one): aws_answers, for the
-    callers that import it from here (the engine suite's stand-in provider)."""
-    answer = aws_answers.invoke_answer(token, args, region)
-    return {} if answer is None else answer
+def unreadable_file(state, working_directory: str) -> Optional[str]:
+    """The engine's error for a registration holding a FileAsset or FileArchive (or an AssetArchive of them)
+    whose file it cannot read, else None: the engine hashes every asset and archive it is sent, reading each
+    path from the program's directory, and refuses the registration when one fails
+    (pkg/resource/plugin/property_filter.go; sdk/go/common/resource/asset and archive)."""
+
+    def path_text(path: list) -> str:
+        """A property path as the engine prints it: code.lambda, ["index.py"], rules[0]."""
+        text = ""
+        for part in path:
+            if isinstance(part, int):
+                text += f"[{part}]"
+            elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+                text += ("." if text else "") + part
+            else:
+                text += "[" + json.dumps(part) + "]"
+        return text or "<root>"
+
+    def located(relative: str) -> str:
+        return os.path.normpath(os.path.join(working_directory, relative))
+
+    def asset_error(fields, path: list) -> Optional[str]:
+        if "path" not in fields or fields.get("hash") and fields["hash"].string_value:
+            return None
+        file = located(fields["path"].string_value)
+        if not os.path.exists(file):
+            why = f"failed to open asset file '{file}': open {file}: no such file or directory"
+        elif os.path.isdir(file):
+            why = f"asset path '{file}' is a directory; try using an archive"
+        else:
+            return None
+        return f"failed to compute asset hash at {path_text(path)}: {why}"
+
+    def archive_error(fields, path: list) -> Optional[str]:
+        for name, member in sorted(fields["assets"].struct_value.fields.items()) if "assets" in fields else []:
+            error = value_error(member, path + [name])
+            if error:
+                return error
+        if "path" not in fields or fields.get("hash") and fields["hash"].string_value:
+            return None
+        file = located(fields["path"].string_value)
+        if file.endswith(ARCHIVE_EXTENSIONS):
+            why = None if os.path.exists(file) else f"open {file}: no such file or directory"
+        elif not os.path.exists(file):
+            why = f"couldn't read archive path '{file}': stat {file}: no such file or directory"
+        else:
+            why = None if os.path.isdir(file) else f"'{file}' is neither a recognized archive type nor a directory"
+        return f"failed to compute archive hash at {path_text(path)}: {why}" if why else None
+
+    def value_error(value, path: list) -> Optional[str]:
+        kind = value.WhichOneof("kind")
+        if kind == "list_value":
+            return next(filter(None, (value_error(item, path + [index])
+                                      for index, item in enumerate(value.list_value.values))), None)
+        if kind != "struct_value":
+            return None
+        fields = value.struct_value.fields
+        signature = fields[SECRET_SIGNATURE_KEY].string_value if SECRET_SIGNATURE_KEY in fields else ""
+        if signature == ASSET_SIGNATURE:
+            return asset_error(fields, path)
+        if signature == ARCHIVE_SIGNATURE:
+            return archive_error(fields, path)
+        if signature and "value" in fields:  # a secret or an output value: the value it wraps
+            return value_error(fields["value"], path)
+        return next(filter(None, (value_error(item, path + [key]) for key, item in sorted(fields.items()))), None)
+
+    return next(filter(None, (value_error(value, [key]) for key, value in sorted(state.fields.items()))), None)
 
 
 def engine_urn(urn: str) -> str:
@@ -310,9 +387,8 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 # In preview its outputs come from children not created yet: unknown (left out). In
                 # update they are shaped from its SDK types.
                 given = {key: value for key, value in args.inputs.items() if value is not None}
-                outputs = {} if preview else shaper.resource_outputs(args.typ, args.name, given, "", "",
-                                                                     everything=True)
-                return "", {**outputs, **given, **({} if preview else overrides(args.typ, args.name))}
+                outputs = shaper.component_outputs(args.typ, args.name, given, shaped=not preview)
+                return "", {**outputs, **({} if preview else overrides(args.typ, args.name))}
             if not args.custom:  # a component of the program: its outputs are what it registers itself
                 return "", dict(args.inputs)
             if preview:
@@ -335,9 +411,7 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
                 answer = file_answer(invoke_answers[args.token], args.args)
                 if answer is not None:
                     return answer
-            answer = aws_answers.invoke_answer(args.token, args.args, region_of(args.provider or ""))
-            if answer is None:
-                answer = shaper_for(args.provider or "").function_result(args.token, args.args)
+            answer = shaper_for(args.provider or "").invoke(args.token, args.args)
             if answer is None:
                 notice(f"data source {args.token} has no answer (not in the installed SDKs nor in --mocks); "
                        f"its result was empty")
@@ -369,6 +443,10 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
             if RESOURCE_SIGNATURE_BYTES in encoded:
                 state = without_references(state)
                 encoded = state.SerializeToString()
+            if ASSET_SIGNATURE.encode() in encoded or ARCHIVE_SIGNATURE.encode() in encoded:
+                refused = unreadable_file(state, os.getcwd())
+                if refused:  # the engine's words, and the resource it refused
+                    raise Exception(f'{request.type} "{request.name}": unmarshal properties: {refused}')
             if request.type == "pulumi:providers:aws" and "region" in state.fields:
                 provider_regions[urn] = state.fields["region"].string_value or region
             if request.type == "pulumi:pulumi:Stack":

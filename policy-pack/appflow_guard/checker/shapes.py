@@ -33,15 +33,55 @@ ID_PREFIXES = {
     "networkacl": "acl-", "prefixlist": "pl-", "keypair": "key-", "dhcpoptions": "dopt-",
     "customergateway": "cgw-", "vpngateway": "vgw-", "egressonlyinternetgateway": "eigw-",
 }
-ARN_SERVICES = {
-    "role": ("iam", "role/"), "policy": ("iam", "policy/"), "user": ("iam", "user/"), "instanceprofile":
-    ("iam", "instance-profile/"), "kmskey": ("kms", "key/"), "key": ("kms", "key/"), "topic": ("sns", ""),
-    "queue": ("sqs", ""), "bucket": ("s3", ""), "function": ("lambda", "function:"), "lambda": ("lambda", "function:"),
-    "loggroup": ("logs", "log-group:"), "certificate": ("acm", "certificate/"), "secret": ("secretsmanager", "secret:"),
-    "stream": ("kinesis", "stream/"), "table": ("dynamodb", "table/"), "cluster": ("ecs", "cluster/"),
-    "targetgroup": ("elasticloadbalancing", "targetgroup/"), "loadbalancer": ("elasticloadbalancing", "loadbalancer/app/"),
-    "statemachine": ("states", "stateMachine:"), "repository": ("ecr", "repository/"),
+# ARNs of the services the rules read, by the stem of the field (kmsKeyArn, roleArn, ...) or the resource
+# kind: the kinds aws_answers.arn_for writes in AWS's forms. Stems that other services use for their own
+# resources (an IVS channel, an EFS access point) name these kinds only inside the services of SCOPED.
+ARN_KINDS = {
+    "key": "kms-key", "kmskey": "kms-key", "kms": "kms-key", "targetkey": "kms-key", "kmsmasterkey": "kms-key",
+    "ssekmskey": "kms-key", "replicakey": "kms-key", "primarykey": "kms-key",
+    "secret": "secret", "credentials": "secret",
+    "role": "iam-role", "iamrole": "iam-role", "executionrole": "iam-role", "servicerole": "iam-role",
+    "cloudwatchlogsrole": "iam-role", "federationrole": "iam-role", "externalsecretrotationrole": "iam-role",
+    "issuer": "iam-role", "servicelinkedrole": "iam-role", "caller": "iam-user", "policysource": "iam-user",
+    "resource": "s3-bucket", "sessioncontext": "sts-assumed-role", "directorybucket": "s3express-bucket",
+    "policy": "iam-policy", "managedpolicy": "iam-policy", "permissionsboundary": "iam-policy",
+    "user": "iam-user", "group": "iam-group", "instanceprofile": "iam-instance-profile",
+    "oidcprovider": "iam-oidc-provider", "openidconnectprovider": "iam-oidc-provider", "samlprovider": "iam-saml-provider",
+    "servercertificate": "iam-server-certificate", "virtualmfadevice": "iam-mfa",
+    "bucket": "s3-bucket", "s3bucket": "s3-bucket", "accesspoint": "s3-accesspoint",
+    "storagelensgroup": "s3-storage-lens-group", "accessgrant": "s3-access-grant",
+    "accessgrantsinstance": "s3-access-grants-instance", "accessgrantslocation": "s3-access-grants-location",
+    "trail": "cloudtrail-trail", "cloudtrail": "cloudtrail-trail", "eventdatastore": "cloudtrail-eventdatastore",
+    "channel": "cloudtrail-channel", "dashboard": "cloudtrail-dashboard",
+    "flow": "appflow-flow", "connectorprofile": "appflow-connectorprofile", "connector": "appflow-connector",
+    "function": "lambda-function", "lambda": "lambda-function", "lambdafunction": "lambda-function",
+    "rotationlambda": "lambda-function", "topic": "sns-topic", "snstopic": "sns-topic", "queue": "sqs-queue",
+    "loggroup": "logs-log-group", "cloudwatchlogsloggroup": "logs-log-group",
+    "identitycenter": "sso-instance", "application": "sso-application",
 }
+SCOPED = {
+    "credentials": {"appflow"}, "group": {"iam"}, "accesspoint": {"s3"}, "channel": {"cloudtrail"},
+    "dashboard": {"cloudtrail"}, "flow": {"appflow"}, "connector": {"appflow"}, "connectorprofile": {"appflow"},
+    "application": {"s3", "sso", "ssoadmin"}, "identitycenter": {"s3", "sso", "ssoadmin"}, "resource": {"iam"},
+}
+
+
+def arn_kind(stem: str, service: str) -> Optional[str]:
+    """The ARN kind a field stem or resource kind names inside ``service``, if one of ARN_KINDS."""
+    scope = SCOPED.get(stem)
+    return ARN_KINDS.get(stem) if scope is None or service in scope else None
+
+
+# Other services' ARNs: (service, resource prefix).
+ARN_SERVICES = {
+    "certificate": ("acm", "certificate/"), "stream": ("kinesis", "stream/"), "table": ("dynamodb", "table/"),
+    "cluster": ("ecs", "cluster/"), "targetgroup": ("elasticloadbalancing", "targetgroup/"),
+    "loadbalancer": ("elasticloadbalancing", "loadbalancer/app/"), "statemachine": ("states", "stateMachine:"),
+    "repository": ("ecr", "repository/"),
+}
+# IAM unique IDs by the stem of the field (roleId, userId, ...) or the resource kind: their documented prefixes.
+IAM_ID_PREFIXES = {"role": "AROA", "user": "AIDA", "group": "AGPA", "policy": "ANPA", "managedpolicy": "ANPA",
+                   "instanceprofile": "AIPA", "servercertificate": "ASCA", "issuer": "AROA"}
 
 
 def snake(name: str) -> str:
@@ -62,6 +102,37 @@ def _unwrap(hint: Any) -> Any:
             continue
         return hint
     return hint
+
+
+def conforms(value: Any, hint: Any) -> bool:
+    """Whether ``value`` (a decoded property) has the shape of the type ``hint`` (unknowns conform)."""
+    from pulumi import Resource, _types
+    from pulumi.output import Unknown
+
+    if value is None or isinstance(value, Unknown) or hint is Any:
+        return True
+    if typing.get_origin(hint) is typing.Union:
+        return any(conforms(value, member) for member in typing.get_args(hint) if member is not type(None))
+    hint = _unwrap(hint)
+    origin = typing.get_origin(hint)
+    if origin in (list, collections.abc.Sequence, typing.List) or hint is list:
+        element = (typing.get_args(hint) or (Any,))[0]
+        return isinstance(value, list) and all(conforms(item, element) for item in value)
+    if origin in (dict, collections.abc.Mapping, typing.Dict) or hint is dict:
+        return isinstance(value, dict)
+    if not isinstance(hint, type):
+        return True
+    if issubclass(hint, enum.Enum) or hint is str:
+        return isinstance(value, str)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint in (int, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if issubclass(hint, Resource):
+        return isinstance(value, hint)
+    if _types.is_output_type(hint):
+        return isinstance(value, dict)
+    return True
 
 
 class Shaper:
@@ -265,23 +336,30 @@ class Shaper:
             return context["id"] + suffix
         if lower in ("accountid", "ownerid", "account") or lower.endswith("accountid"):
             return self.account
-        if lower == "region":
+        if lower.endswith("region"):
             return self.region
+        if lower == "partition":
+            return self.partition
         if lower in ("availabilityzone", "availabilityzones"):
             zones = self.answers.zone_names(self.region)
             return zones[index % len(zones)]
+        if lower == "arn" and not index:
+            return context["arn"]
+        if lower == "arn" and arn_kind(context.get("stem", ""), service):
+            return self._arn(service, context["stem"], f"{name}-{index}")
         if lower == "arn":
             return context["arn"] + suffix
         if lower.endswith("arn") or lower.endswith("arns"):
-            stem = re.sub(r"arns?$", "", lower) or service
+            stem = re.sub(r"arns?$", "", lower) or re.sub(r"s$", "", context.get("stem", "")) or service
             if stem == "execution":
                 return self.answers.arn("execute-api", self.region, self.account, context["id"], self.partition)
-            arn_service, prefix = ARN_SERVICES.get(stem, (service, f"{stem}/"))
-            region = "" if arn_service in ("iam", "s3") else self.region
-            account = "" if arn_service == "s3" else self.account
-            return self.answers.arn(arn_service, region, account, f"{prefix}{name}-{tail[:8]}", self.partition)
+            return self._arn(service, stem, f"{name}-{tail[:8]}")
         if lower in ("keyid", "kmskeyid", "targetkeyid", "uuid", "requestid"):
             return self.answers.uuid(context["seed"], field, index)
+        if context["service"] == "iam" and lower in ("uniqueid", "issuerid") or \
+                context["service"] == "iam" and lower.endswith("id") and lower[:-2] in IAM_ID_PREFIXES:
+            prefix = IAM_ID_PREFIXES.get(lower[:-2]) or IAM_ID_PREFIXES.get(context.get("stem", ""), "AIDA")
+            return self.answers.unique_id(prefix, context["seed"], field, index)
         if lower == "hostedzoneid" or lower == "zoneid":
             return "Z" + tail.upper()[:13]
         if lower.endswith("id") or lower.endswith("ids"):
@@ -347,8 +425,19 @@ class Shaper:
 
     # ---- entry points ----
 
-    def function_result(self, token: str, args: dict) -> Optional[dict]:
-        """Every field of the function's result type, arguments echoed; None if the SDK has no such function."""
+    def invoke(self, token: str, args: Optional[dict]) -> Optional[dict]:
+        """The answer to a data source, the one the checker's mocks and the engine suite's stand-in provider both
+        give: what AWS computes (aws_answers.invoke_answer), else the SDK's result type shaped around the
+        lookup's identity in AWS's forms (aws_answers.lookup_answer); None if the installed SDKs lack it."""
+        args = dict(args or {})
+        computed = self.answers.invoke_answer(token, args, self.region, self.account)
+        if computed is not None:
+            return computed
+        return self.function_result(token, args, self.answers.lookup_answer(token, args, self.region, self.account))
+
+    def function_result(self, token: str, args: dict, known: Optional[dict] = None) -> Optional[dict]:
+        """Every field of the function's result type (``known`` fields as given), arguments echoed; None if the SDK
+        has no such function."""
         cls = self.result_class(token)
         if cls is None:
             return None
@@ -369,6 +458,7 @@ class Shaper:
                    "physical": named.rsplit("/", 1)[-1] if named else ""}
         result = self.shape(cls, context, set())
         fields = dict(self._fields(cls))
+        result.update({key: value for key, value in (known or {}).items() if key in fields})
         for key, value in args.items():  # arguments come back in the result, in the result's types
             hint = _unwrap(fields.get(key)) if key in fields else None
             if value is None or hint is None:
@@ -385,7 +475,22 @@ class Shaper:
             result[key] = value
         return result
 
+    def component_outputs(self, type_token: str, name: str, inputs: dict, version: str = "",
+                          shaped: bool = True) -> dict:
+        """A multi-language component's outputs: the inputs it echoes, and with ``shaped`` (an update; in preview
+        they come from children not created yet) every other output property shaped from its type. An input
+        whose output namesake has another type (awsx ec2.Vpc's natGateways: a strategy in, NatGateway resources
+        out) never comes back as that output."""
+        cls = self.resource_class(type_token, version)
+        types = dict(self._fields(cls)) if cls is not None else {}
+        echoed = {key: value for key, value in inputs.items() if key not in types or conforms(value, types[key])}
+        outputs = self.resource_outputs(type_token, name, echoed, "", "", version, everything=True) if shaped else {}
+        return {**outputs, **echoed}
+
     def _arn(self, service: str, kind: str, name: str) -> str:
+        """The ARN of a resource of ``kind`` (a type or field stem) named ``name``: AWS's form where known."""
+        if arn_kind(kind, service):
+            return self.answers.arn_for(arn_kind(kind, service), name, self.region, self.account, self.partition)
         arn_service, prefix = ARN_SERVICES.get(kind, (service, f"{kind}/"))
         region = "" if arn_service in ("iam", "s3", "route53", "cloudfront") else self.region
         account = "" if arn_service in ("s3", "route53") else self.account

@@ -52,7 +52,9 @@ from pulumi.provider.experimental.provider import (  # noqa: E402
 from pulumi.provider.experimental.server import main  # noqa: E402
 from pulumi.runtime.rpc import UNKNOWN  # noqa: E402
 
-from appflow_guard.checker.runner import computed_outputs, invoke_result  # noqa: E402
+from appflow_guard.checker import aws_answers  # noqa: E402
+from appflow_guard.checker.runner import ACCOUNT, computed_outputs  # noqa: E402
+from appflow_guard.checker.shapes import Shaper  # noqa: E402
 from plugin_versions import SDK_MODULES, installed_plugin_version  # noqa: E402
 
 DEFAULT_REGION = "us-east-1"
@@ -117,6 +119,13 @@ class AwsStandIn(Provider):
         self.package = package
         self.version = version
         self.region = DEFAULT_REGION
+        self.shapers: dict[str, Shaper] = {}
+
+    def shaper(self, region: str) -> Shaper:
+        """The checker's shaper for ``region``, as its mocks build one per provider region."""
+        if region not in self.shapers:
+            self.shapers[region] = Shaper(aws_answers, region, ACCOUNT, computed=computed_outputs)
+        return self.shapers[region]
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         return GetSchemaResponse(schema=json.dumps({"name": self.package, "version": self.version}))
@@ -185,9 +194,10 @@ class AwsStandIn(Provider):
         return ReadResponse(resource_id=request.resource_id, properties=request.properties, inputs=request.inputs)
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        answer = invoke_result(request.tok, plain_map(request.args), self.region)
-        if not answer:
-            raise NotImplementedError(f"the {self.package} stand-in provider does not answer {request.tok}")
+        answer = self.shaper(self.region).invoke(request.tok, plain_map(request.args))
+        if answer is None:
+            raise NotImplementedError(f"the {self.package} stand-in provider does not answer {request.tok}: "
+                                      f"the installed SDKs have no such function")
         return InvokeResponse(return_value={key: to_property(value) for key, value in answer.items()})
 
 
