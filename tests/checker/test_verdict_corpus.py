@@ -3,13 +3,12 @@ rules read, the checker gives exactly the findings tests/verdicts/expected.json 
 
 The programs are materialized from the installed SDKs (scripts/verdict-corpus/materialize.py); the
 expected findings were written from the AWS page and the rules' documented behaviour before the pack
-was run. Known pack mistakes are xfail(strict) cases in verdict_corpus.KNOWN_MISTAKES.
+was run.
 """
 
 import ast
 import json
 import os
-import re
 import sys
 
 import pytest
@@ -18,7 +17,7 @@ from conftest import REPO_ROOT
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "verdicts"))
 from verdict_corpus import (  # noqa: E402
-    EXPECTED, KEYS, KNOWN_MISTAKES, PROGRAMS, as_tuples, cases, changes, checker_report, corpus, expected,
+    EXPECTED, KEYS, PROGRAMS, as_tuples, changes, checker_report, corpus, expected,
     expected_findings, program_dir, results_dir)
 
 SEED_KEYS = set(EXPECTED["seedSentences"])
@@ -105,13 +104,7 @@ def test_expected_findings_are_complete_and_cite_the_seed():
     assert len(silent) == len(PROGRAMS) - 4
 
 
-def test_every_known_mistake_names_its_issue_item_and_a_corpus_program():
-    for (program, case), reason in KNOWN_MISTAKES.items():
-        assert program in PROGRAMS and case in ("preview", "update", "engine"), (program, case)
-        assert re.match(r"issue 19 item \d: ", reason), reason
-
-
-@pytest.mark.parametrize("program", cases("preview"))
+@pytest.mark.parametrize("program", PROGRAMS)
 def test_preview_findings_equal_expected(results, program):
     report = checker_report(program, "preview", results)
     assert report["error"] is None, report["error"]
@@ -120,7 +113,7 @@ def test_preview_findings_equal_expected(results, program):
     assert report["notes"] == []
 
 
-@pytest.mark.parametrize("program", cases("update"))
+@pytest.mark.parametrize("program", PROGRAMS)
 def test_update_findings_equal_expected(results, program):
     report = checker_report(program, "update", results)
     assert report["error"] is None, report["error"]

@@ -19,7 +19,7 @@ from pulumi_engine import REPO_ROOT, EngineWorkspace, build_engine  # noqa: E402
 from test_engine_agreement import engine_errors, engine_findings  # noqa: E402
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "verdicts"))
-from verdict_corpus import as_tuples, cases, checker_report, corpus, program_dir, results_dir, stack_config  # noqa: E402
+from verdict_corpus import PROGRAMS, as_tuples, checker_report, corpus, program_dir, results_dir, stack_config  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def workspace(tmp_path_factory) -> EngineWorkspace:
     return EngineWorkspace(build_engine(), str(tmp_path_factory.mktemp("verdict-engine")))
 
 
-@pytest.mark.parametrize("program", cases("engine"))
+@pytest.mark.parametrize("program", PROGRAMS)
 def test_engine_preview_agrees_with_the_checker(workspace, descriptions, results, program):
     project = workspace.project(program_dir(program))
     workspace.init_stack(project, config=stack_config(program))

@@ -15,7 +15,6 @@ import os
 import sys
 from typing import Optional
 
-import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MATERIALIZER = os.path.join(REPO_ROOT, "scripts", "verdict-corpus", "materialize.py")
@@ -26,52 +25,12 @@ with open(EXPECTED_PATH, encoding="utf-8") as _handle:
     EXPECTED = json.load(_handle)
 PROGRAMS = sorted(EXPECTED["programs"])
 
-# Cases where the pack (or the engine's stand-ins) is known to be wrong, keyed by (program, case), case being
-# "preview" / "update" (the checker against expected.json) or "engine" (the engine against the checker, in
-# preview). Each is xfail(strict=True): it fails the moment the fix lands, and then its line is deleted.
-def _stand_in_lacks(token: str) -> str:
-    return (f"issue 19 item 6: the stand-in AWS provider does not answer {token} (the checker does), so the "
-            "engine cannot run the program")
-
-
-KNOWN_MISTAKES = {
-    ("aws-appflow-connector-profile", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
-    ("aws-cloudtrail-trail-4", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
-    ("aws-cloudtrail-trail-5", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
-    ("aws-cloudtrail-trail-6", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
-    ("aws-iam-get-policy-1", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
-    ("aws-iam-get-policy-2", "engine"): _stand_in_lacks("aws:iam/getPolicy:getPolicy"),
-    ("aws-iam-get-role", "engine"): _stand_in_lacks("aws:iam/getRole:getRole"),
-    ("aws-iam-get-role-policies", "engine"): _stand_in_lacks("aws:iam/getRolePolicies:getRolePolicies"),
-    ("aws-iam-get-roles-1", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
-    ("aws-iam-get-roles-2", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
-    ("aws-iam-get-roles-3", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
-    ("aws-iam-get-roles-4", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
-    ("aws-iam-get-roles-5", "engine"): _stand_in_lacks("aws:iam/getRoles:getRoles"),
-    ("aws-kms-get-key", "engine"): _stand_in_lacks("aws:kms/getKey:getKey"),
-    ("aws-s3-get-bucket-1", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket (then aws:route53/getZone:getZone)"),
-    ("aws-s3-get-bucket-2", "engine"): _stand_in_lacks("aws:s3/getBucket:getBucket"),
-    ("aws-s3-get-bucket-policy", "engine"): _stand_in_lacks("aws:s3/getBucketPolicy:getBucketPolicy"),
-    ("aws-s3-get-buckets-1", "engine"): _stand_in_lacks("aws:s3/getBuckets:getBuckets"),
-    ("aws-s3-get-buckets-2", "engine"): _stand_in_lacks("aws:s3/getBuckets:getBuckets"),
-    ("aws-secretsmanager-get-secret-1", "engine"): _stand_in_lacks("aws:secretsmanager/getSecret:getSecret"),
-    ("aws-secretsmanager-get-secret-2", "engine"): _stand_in_lacks("aws:secretsmanager/getSecret:getSecret"),
-    ("aws-secretsmanager-get-secrets", "engine"): _stand_in_lacks("aws:secretsmanager/getSecrets:getSecrets"),
-}
-
-
 def expected(program: str, phase: str) -> dict:
     return EXPECTED["programs"][program][phase]
 
 
 def expected_findings(program: str, phase: str) -> list[tuple]:
     return sorted(tuple(finding[key] for key in KEYS) for finding in expected(program, phase)["findings"])
-
-
-def cases(case: str) -> list:
-    """One pytest param per program, marked xfail(strict) where KNOWN_MISTAKES lists (program, case)."""
-    return [pytest.param(program, id=program, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISTAKES[(program, case)])]
-                         if (program, case) in KNOWN_MISTAKES else []) for program in PROGRAMS]
 
 
 def _materializer():
