@@ -23,7 +23,10 @@ def sdk_class(resource_type: str):
     """The SDK class that registers ``resource_type`` (aws:s3/bucketPolicy:BucketPolicy -> pulumi_aws.s3.BucketPolicy)."""
     package, module, name = resource_type.split(":")
     sdk = "pulumi_aws_native" if package == "aws-native" else "pulumi_aws"
-    cls = getattr(importlib.import_module(f"{sdk}.{module.split('/')[0]}"), name)
+    # the class's own module, not the package: a package another test's thread is still importing can
+    # lack the attribute for a moment (seen once in a whole-suite run)
+    package_name, _, file_stem = module.partition("/")
+    cls = getattr(importlib.import_module(f"{sdk}.{package_name}.{snake(file_stem or name)}"), name)
     assert f"'{resource_type}'" in inspect.getsource(cls._internal_init)
     return cls
 
