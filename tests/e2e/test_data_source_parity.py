@@ -35,7 +35,7 @@ ARGUMENTS = {
         {"actions": ["appflow:*"], "resources": ["*"], "principals": [{"type": "Service", "identifiers": ["appflow.amazonaws.com"]}]}]}],
     "aws:index/getAvailabilityZones:getAvailabilityZones": [{"state": "available"}],
 }
-OTHERS_EVERY = 24  # one data source in 24 of the other services
+OTHERS_EVERY = 96  # one data source in 96 of the other services (every one of the rules' services)
 
 
 def data_sources() -> list[str]:
@@ -85,7 +85,7 @@ def test_the_engine_and_the_checker_give_programs_the_same_data_source_answers(t
     (source / "__main__.py").write_text(textwrap.dedent(PROGRAM))
     sample = calls()
     (source / "calls.json").write_text(json.dumps(sample))
-    assert len(sample) > 180
+    assert len(sample) > 130
 
     project = workspace.project(str(source))
     workspace.init_stack(project)

@@ -21,6 +21,8 @@ else ``python3`` (then ``python``) on PATH.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import os
 import queue
@@ -29,12 +31,27 @@ import signal
 import subprocess
 import sys
 import threading
+import types
 from concurrent import futures
 from typing import Iterator, Optional
 
 import grpc
 from google.protobuf import json_format
-from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
+
+
+def _generated_modules(*names: str) -> list:
+    """pulumi's generated protocol modules, loaded from its runtime/proto folder as a private package:
+    importing them through ``pulumi`` first runs the whole SDK's ``__init__`` (a third of a second of
+    every host start, twice per engine run), and they need only protobuf and grpc."""
+    spec = importlib.util.find_spec("pulumi")  # finds the package without running it
+    folder = os.path.join(spec.submodule_search_locations[0], "runtime", "proto")
+    package = types.ModuleType("_standin_pulumi_proto")
+    package.__path__ = [folder]
+    sys.modules[package.__name__] = package
+    return [importlib.import_module(f"{package.__name__}.{name}") for name in names]
+
+
+language_pb2, language_pb2_grpc, plugin_pb2 = _generated_modules("language_pb2", "language_pb2_grpc", "plugin_pb2")
 
 HOST_VERSION = "3.274.1"
 EXECUTOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "program_executor.py")
