@@ -91,6 +91,7 @@ def materialize(sources: str, folder: str, config: dict, files: dict, venv: str)
     with open(os.path.join(target, "Pulumi.dev.yaml"), "w", encoding="utf-8") as handle:
         yaml.safe_dump({"config": stack}, handle)
     for name, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(target, name)), exist_ok=True)
         with open(os.path.join(target, name), "w", encoding="utf-8") as handle:
             handle.write(text + "\n")
     return target
