@@ -104,19 +104,11 @@ def test_expected_findings_are_complete_and_cite_the_seed():
     assert len(silent) == len(PROGRAMS) - 4
 
 
+@pytest.mark.parametrize("phase", ["preview", "update"])
 @pytest.mark.parametrize("program", PROGRAMS)
-def test_preview_findings_equal_expected(results, program):
-    report = checker_report(program, "preview", results)
+def test_findings_equal_expected(results, program, phase):
+    report = checker_report(program, phase, results)
     assert report["error"] is None, report["error"]
-    assert as_tuples(report["findings"]) == expected_findings(program, "preview")
-    assert report["exitCode"] == expected(program, "preview")["exitCode"]
-    assert report["notes"] == []
-
-
-@pytest.mark.parametrize("program", PROGRAMS)
-def test_update_findings_equal_expected(results, program):
-    report = checker_report(program, "update", results)
-    assert report["error"] is None, report["error"]
-    assert as_tuples(report["findings"]) == expected_findings(program, "update")
-    assert report["exitCode"] == expected(program, "update")["exitCode"]
+    assert as_tuples(report["findings"]) == expected_findings(program, phase)
+    assert report["exitCode"] == expected(program, phase)["exitCode"]
     assert report["notes"] == []
