@@ -3,6 +3,9 @@ and whether an identity-based policy is one for AppFlow at all."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from .policy_evaluation import Policy, Statement
 
 APPFLOW_SERVICE = "appflow.amazonaws.com"
@@ -28,3 +31,16 @@ def names_appflow_actions(policy: Policy) -> bool:
     return any(isinstance(action, str) and action.lower().startswith("appflow:")
                for statement in policy.statements if statement.allows
                for action in statement.actions or ())
+
+
+def mentions(raw: Any, text: str) -> bool:
+    """Whether a document's text names ``text`` (case-insensitive): how far a document AWS would
+    refuse can be read, since it has no statements to evaluate."""
+    written = raw if isinstance(raw, str) else json.dumps(raw, default=str)
+    return text.lower() in written.lower()
+
+
+def for_appflow(policy: Policy, raw: Any) -> bool:
+    """Whether an identity-based policy is one for AppFlow (see ``names_appflow_actions``); a
+    document AWS would refuse is, when its text names AppFlow actions."""
+    return mentions(raw, "appflow:") if policy.invalid else names_appflow_actions(policy)
