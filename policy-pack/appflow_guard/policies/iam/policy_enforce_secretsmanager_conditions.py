@@ -13,7 +13,8 @@ from ...core import types
 from ...core.appflow_access import APPFLOW_SERVICE, for_appflow
 from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
-from ...core.policy_evaluation import IDENTITY, Answer, Policy, Request, allowed_only_when, parse_policy, statement_applies
+from ...core.policy_evaluation import (IDENTITY, Answer, Policy, Request, allowed_only_when, parse_policy,
+                                       statement_applies)
 from ...core.reporting import resource_validation
 from ...core.shapes import policy_documents
 from ...core.values import plain

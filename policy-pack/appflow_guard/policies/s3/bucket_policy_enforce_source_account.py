@@ -6,12 +6,10 @@ and no Deny that stops it)? And does it grant every S3 action (``s3:*``, ``*``, 
 rather than the actions AppFlow needs?
 """
 
-import json
-
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
-from ...core.appflow_access import APPFLOW_SERVICE, names_appflow_service
+from ...core.appflow_access import APPFLOW_SERVICE, mentions, names_appflow_service
 from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.policy_evaluation import (RESOURCE, Decision, Outsider, Policy, Request, Statement, evaluate,
@@ -33,15 +31,11 @@ def covers_every_s3_action(pattern) -> bool:
     return evaluate(probe, Request(_ANY_S3_ACTION, None)) is Decision.ALLOW
 
 
-def _mentions_appflow(raw) -> bool:
-    return APPFLOW_SERVICE in (raw if isinstance(raw, str) else json.dumps(raw, default=str))
-
-
 def check(args, findings):
     raw = plain(args.props).get(document_field(args.resource_type))
     policy = parse_policy(raw, RESOURCE)
     if policy.invalid:
-        if _mentions_appflow(raw):
+        if mentions(raw, APPFLOW_SERVICE):
             findings.add(f"The bucket policy is not a policy AWS accepts ({policy.invalid}).")
         return
     unscoped = {grant.statement.index for grant in grants_outside(policy).grants
