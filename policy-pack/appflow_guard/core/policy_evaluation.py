@@ -492,7 +492,9 @@ def _run(patterns, text: str) -> frozenset:
     return states
 
 
+@lru_cache(maxsize=16384)
 def _glob_match(tokens, text: str) -> bool:
+    # Cached: a rule asks the same action and value patterns of many requests and many policies.
     return _accepting((tokens,), _run((tokens,), text))
 
 

@@ -7,14 +7,16 @@ secretsmanager:PutResourcePolicy only on secrets AppFlow owns and through AppFlo
 statement is asked with the policy's Deny statements, so a finding names the statement to fix.
 """
 
+from functools import lru_cache
+
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
 from ...core.appflow_access import APPFLOW_SERVICE, for_appflow
 from ...core.config import config_schema
 from ...core.metadata import FRAMEWORK, section
-from ...core.policy_evaluation import (IDENTITY, Answer, Policy, Request, allowed_only_when, parse_policy,
-                                       statement_applies)
+from ...core.policy_evaluation import (IDENTITY, Answer, Policy, Request, Statement, allowed_only_when,
+                                       parse_policy, statement_applies)
 from ...core.reporting import resource_validation
 from ...core.shapes import policy_documents
 from ...core.values import plain
@@ -36,20 +38,25 @@ REQUIREMENTS = (
 )
 
 
+@lru_cache(maxsize=1024)
+def statement_problems(statement: Statement, denies: tuple, variables: bool) -> tuple[str, ...]:
+    """What one Allow statement, with the policy's Deny statements, lets through. Cached: the same
+    operator policy is often attached to many roles, and the answer depends on nothing else."""
+    label = f"statement {statement.sid}" if statement.sid else "a statement"
+    alone = Policy((statement,) + denies, variables=variables)
+    problems = []
+    for action, required, problem in REQUIREMENTS:
+        if statement_applies(statement, Request(action, None, complete=False), variables) is False:
+            continue  # the statement does not allow the action at all
+        if allowed_only_when(alone, action, None, required).answer is Answer.NO:
+            problems.append(f"{label} {problem}")
+    return tuple(problems)
+
+
 def policy_problems(policy: Policy) -> list[str]:
     denies = tuple(statement for statement in policy.statements if not statement.allows)
-    problems = []
-    for statement in policy.statements:
-        if not statement.allows:
-            continue
-        label = f"statement {statement.sid}" if statement.sid else "a statement"
-        alone = Policy((statement,) + denies, variables=policy.variables)
-        for action, required, problem in REQUIREMENTS:
-            if statement_applies(statement, Request(action, None, complete=False), policy.variables) is False:
-                continue  # the statement does not allow the action at all
-            if allowed_only_when(alone, action, None, required).answer is Answer.NO:
-                problems.append(f"{label} {problem}")
-    return problems
+    return [problem for statement in policy.statements if statement.allows
+            for problem in statement_problems(statement, denies, policy.variables)]
 
 
 def check(args, findings):
