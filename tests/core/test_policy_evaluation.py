@@ -488,6 +488,8 @@ OUTSIDE = [
         "aws:SourceArn": f"arn:aws:appflow:us-east-1:{OWN}:*"}})], None, None, set(), CONFUSED_DEPUTY),
     ("AppFlow for any account's flows", [appflow_grant({"ArnLike": {"aws:SourceArn": "arn:aws:appflow:*:*:*"}})],
      None, None, {Outsider.SERVICE}, CONFUSED_DEPUTY),
+    ("AppFlow for any account's flows, resource part named", [appflow_grant({"ArnLike": {
+        "aws:SourceArn": "arn:aws:appflow:us-east-1:*:flow/*"}})], None, None, {Outsider.SERVICE}, CONFUSED_DEPUTY),
     ("wildcard limited by aws:SourceAccount", [key_statement("*", {"StringEquals": {"aws:SourceAccount": OWN}})],
      OWN, None, set(), CONFUSED_DEPUTY),
     ("wildcard limited by aws:SourceArn", [key_statement("*", {"ArnLike": {

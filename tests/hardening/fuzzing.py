@@ -154,6 +154,47 @@ def connector_profiles(phase: str) -> list[Spec]:
     return specs
 
 
+def not_elements_bucket_policy(bucket_arn: str) -> dict:
+    """A TLS-only bucket policy written with Not-elements and resource lists."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "NotAction": "s3:GetBucketPolicy",
+         "NotResource": "arn:aws:s3:::another-bucket/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Sid": "OnlyOperatorsDelete", "Effect": "Deny",
+         "NotPrincipal": {"AWS": [f"arn:aws:iam::{ACCOUNT}:root", ROLE_ARN]}, "Action": "s3:DeleteBucket",
+         "Resource": bucket_arn},
+        {"Sid": "AppFlowWrite", "Effect": "Allow", "Principal": {"Service": "appflow.amazonaws.com"},
+         "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
+                    "s3:ListBucketMultipartUploads", "s3:GetBucketAcl", "s3:PutObjectAcl"],
+         "Resource": [bucket_arn, f"{bucket_arn}/*", f"{bucket_arn}/exports/*"],
+         "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:appflow:us-east-1:{ACCOUNT}:flow/*"}}},
+    ]}
+
+
+def not_elements_key_policy() -> dict:
+    """A key policy with NotAction, NotResource and wildcards limited to the account or organization."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "NotAction": "kms:ReplicateKey", "Resource": "*"},
+        {"Sid": "OrganizationDecrypt", "Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt", "kms:DescribeKey"],
+         "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
+        {"Sid": "ThroughS3", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:GenerateDataKey*",
+         "NotResource": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/another-key",
+         "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.us-east-1.amazonaws.com"}}},
+        {"Sid": "AppFlowUse", "Effect": "Allow", "Principal": {"Service": "appflow.amazonaws.com"},
+         "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+    ]}
+
+
+def not_elements_operator_policy() -> dict:
+    """The operator policy plus a Deny written with NotAction and NotResource."""
+    document = json.loads(operator_policy())
+    document["Statement"].append({"Sid": "OnlyAppFlowSecrets", "Effect": "Deny",
+                                  "NotAction": ["appflow:*", "kms:*", "secretsmanager:*", "s3:*"],
+                                  "NotResource": "arn:aws:secretsmanager:*:*:secret:appflow!*"})
+    return document
+
+
 def extended_stack(phase: str) -> list[Spec]:
     """The compliant stack plus the other shapes the rules follow (aliases, V2 buckets, roles...)."""
     def computed(value):
@@ -168,8 +209,8 @@ def extended_stack(phase: str) -> list[Spec]:
     specs += [
         Spec("aws:kms/alias:Alias", "appflow-alias", {"name": "alias/appflow", "targetKeyId": computed(KEY_ARN),
                                                       "arn": computed(ALIAS_ARN)}, deps={"targetKeyId": [key]}),
-        Spec("aws:kms/keyPolicy:KeyPolicy", "appflow-key-policy", {"keyId": computed(KEY_ARN), "policy": key_policy()},
-             deps={"keyId": [key]}),
+        Spec("aws:kms/keyPolicy:KeyPolicy", "appflow-key-policy", {
+            "keyId": computed(KEY_ARN), "policy": json.dumps(not_elements_key_policy())}, deps={"keyId": [key]}),
         Spec("aws:s3/bucketV2:BucketV2", "staging", {"bucket": REDSHIFT_BUCKET, "arn": computed(staging_arn),
                                                      "tags": {"team": "data-platform"}}),
         Spec("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
@@ -177,13 +218,14 @@ def extended_stack(phase: str) -> list[Spec]:
                  "sseAlgorithm": "aws:kms:dsse", "kmsMasterKeyId": computed(ALIAS_ARN)}}]},
              deps={"bucket": [staging], "rules": [alias]}),
         Spec("aws:s3/bucketPolicy:BucketPolicy", "staging-policy", {"bucket": REDSHIFT_BUCKET,
-                                                                  "policy": computed(bucket_policy(staging_arn))},
+                                                                  "policy": computed(json.dumps(
+                                                                      not_elements_bucket_policy(staging_arn)))},
              deps={"bucket": [staging], "policy": [staging]}),
         Spec("aws:iam/role:Role", "appflow-redshift", {
             "name": "appflow-redshift", "arn": computed(ROLE_ARN), "assumeRolePolicy": json.dumps({
                 "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                          "Principal": {"Service": "appflow.amazonaws.com"}}]}),
-            "inlinePolicies": [{"name": "operator", "policy": operator_policy()}]}),
+            "inlinePolicies": [{"name": "operator", "policy": json.dumps(not_elements_operator_policy())}]}),
         Spec("aws:iam/rolePolicy:RolePolicy", "appflow-redshift-data", {"role": "appflow-redshift",
                                                                        "policy": operator_policy()},
              deps={"role": [role]}),
@@ -256,12 +298,12 @@ def native_extended_stack(phase: str) -> list[Spec]:
                 "sseAlgorithm": "aws:kms:dsse", "kmsMasterKeyId": computed(ALIAS_ARN)}}]}},
              deps={"bucketEncryption": [alias]}),
         Spec("aws-native:s3:BucketPolicy", "staging-policy", {
-            "bucket": REDSHIFT_BUCKET, "policyDocument": json.loads(bucket_policy(f"arn:aws:s3:::{REDSHIFT_BUCKET}"))},
+            "bucket": REDSHIFT_BUCKET, "policyDocument": not_elements_bucket_policy(f"arn:aws:s3:::{REDSHIFT_BUCKET}")},
              deps={"bucket": [staging]}),
         Spec("aws-native:iam:Role", "appflow-redshift", {
             "roleName": "appflow-redshift", "assumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "appflow.amazonaws.com"}}]},
-            "policies": [{"policyName": "operator", "policyDocument": document}]}),
+            "policies": [{"policyName": "operator", "policyDocument": not_elements_operator_policy()}]}),
         Spec("aws-native:iam:UserPolicy", "operator-user", {"userName": "ops", "policyName": "operator",
                                                             "policyDocument": document}),
         Spec("aws-native:iam:GroupPolicy", "operator-group", {"groupName": "ops", "policyName": "operator",
@@ -455,20 +497,37 @@ ACTIONS = ["s3:*", "*", "s3:GetObject", "s3:PutObject", "kms:*", "kms:Decrypt", 
            "SECRETSMANAGER:createsecret", "s3:Get*", "", "[", "*:*", "s3:[!x]*", "appflow:?*"]
 PRINCIPALS = ["*", {"AWS": "*"}, {"AWS": ["*", f"arn:aws:iam::{ACCOUNT}:root"]}, {"Service": "appflow.amazonaws.com"},
               {"Service": ["appflow.amazonaws.com", "s3.amazonaws.com"]}, {"CanonicalUser": "*"}, {"Federated": []},
-              {"AWS": None}, ["*"], 7, {"Service": {"x": 1}}]
+              {"AWS": None}, ["*"], 7, {"Service": {"x": 1}}, {"AWS": ACCOUNT}, {"AWS": "444455556666"},
+              {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/appflow-redshift", f"arn:aws:sts::{ACCOUNT}:assumed-role/r/s"]},
+              {"AWS": f"arn:aws:iam::{ACCOUNT}:user/ops*"}, {"Federated": "cognito-identity.amazonaws.com"},
+              {"AWS": UNKNOWN_STRING_VALUE}, {"Service": "*"}]
 CONDITION_KEYS = ["aws:SourceAccount", "aws:SourceArn", "aws:SecureTransport", "s3:TlsVersion", "aws:CalledVia",
-                  "secretsmanager:Name", "secretsmanager:ResourceTag/aws:secretsmanager:owningService", "aws:sourceaccount"]
+                  "secretsmanager:Name", "secretsmanager:ResourceTag/aws:secretsmanager:owningService", "aws:sourceaccount",
+                  "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "kms:CallerAccount",
+                  "aws:PrincipalArn", "aws:SourceIp", "kms:ViaService", "aws:username", "aws:CurrentTime"]
 CONDITION_OPERATORS = ["StringEquals", "StringLike", "Bool", "BoolIfExists", "NumericLessThan", "ArnLike",
-                       "ForAnyValue:StringEquals", "ForAllValues:StringEquals", "StringEqualsIgnoreCase", "Null", ""]
+                       "ForAnyValue:StringEquals", "ForAllValues:StringEquals", "StringEqualsIgnoreCase", "Null", "",
+                       "StringNotEquals", "StringEqualsIfExists", "ForAllValues:StringLike", "ForAnyValue:StringLikeIfExists",
+                       "ArnNotLike", "IpAddress", "NotIpAddress", "DateLessThan", "NumericLessThanEquals", "BinaryEquals",
+                       "NullIfExists", "Sometimes:StringEquals", "stringequals"]
 CONDITION_VALUES = [ACCOUNT, "false", "true", False, True, "1.2", 1.2, "appflow!*", "appflow.amazonaws.com",
-                    ["appflow.amazonaws.com"], "appflow", ["appflow", "other"], "*", None, {"x": 1}, [], ["false", 3]]
+                    ["appflow.amazonaws.com"], "appflow", ["appflow", "other"], "*", None, {"x": 1}, [], ["false", 3],
+                    "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/*", "203.0.113.0/24", "300.1.2.3/40", "2026-01-01T00:00:00Z",
+                    f"arn:aws:appflow:us-east-1:*:flow/*", "${aws:username}", "${aws:PrincipalAccount}", "1e400", "NaN",
+                    UNKNOWN_STRING_VALUE]
+RESOURCES = ["*", [f"arn:aws:s3:::{BUCKET_NAME}/*"], None, f"arn:aws:s3:::{BUCKET_NAME}",
+             [f"arn:aws:s3:::{BUCKET_NAME}", f"arn:aws:s3:::{BUCKET_NAME}/*"], "arn:aws:s3:::appflow-*",
+             "arn:aws:s3:::*/*", f"arn:aws:s3:::{BUCKET_NAME}/${{aws:username}}/*", "arn:aws:s3:::?*",
+             f"arn:aws:kms:us-east-1:{ACCOUNT}:key/*", "arn:aws:secretsmanager:*:*:secret:appflow!*", [], "",
+             ["*", UNKNOWN_STRING_VALUE], "arn:aws:s3:::" + "*" * 40 + "x"]
 EFFECTS = ["Allow", "Deny", "allow", "", None, 1, ["Allow"]]
 
 
 def statement(pick) -> dict:
     """A statement of a key, bucket or IAM policy: plausible parts, some of them hostile."""
     result = {}
-    for field in ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "Condition"):
+    for field in ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource",
+                  "Condition"):
         if pick.integer(0, 3) == 0 and field not in ("Effect", "Action"):
             continue
         if pick.integer(0, 9) == 0:
@@ -482,8 +541,8 @@ def statement(pick) -> dict:
         elif field in ("Action", "NotAction"):
             result[field] = pick.choice(ACTIONS) if pick.integer(0, 1) else \
                 [pick.choice(ACTIONS) for _ in range(pick.integer(0, 4))]
-        elif field == "Resource":
-            result[field] = pick.choice(["*", [f"arn:aws:s3:::{BUCKET_NAME}/*"], None])
+        elif field in ("Resource", "NotResource"):
+            result[field] = copy.deepcopy(pick.choice(RESOURCES))
         else:
             result[field] = {pick.choice(CONDITION_OPERATORS): {
                 pick.choice(CONDITION_KEYS): copy.deepcopy(pick.choice(CONDITION_VALUES))
@@ -511,7 +570,9 @@ def policy_document(pick, base: Any = None) -> Any:
         if choice == 2:
             document = mutate_tree(pick, document, max_mutations=3, documents=False)
         return json.dumps(document, default=repr) if pick.integer(0, 1) or choice == 0 else document
-    text = base if isinstance(base, str) else pick.choice([key_policy(), operator_policy(), bucket_policy("arn:aws:s3:::b")])
+    text = base if isinstance(base, str) else pick.choice([
+        key_policy(), operator_policy(), bucket_policy("arn:aws:s3:::b"), json.dumps(not_elements_key_policy()),
+        json.dumps(not_elements_bucket_policy("arn:aws:s3:::b")), json.dumps(not_elements_operator_policy())])
     if choice == 3:
         return text[:pick.integer(0, max(len(text) - 1, 0))]
     if choice == 4:
@@ -699,6 +760,7 @@ RICH_CONFIG = {
     "aws-appflow-flow-missing-tags": {"requiredTags": ["owner", "team"]},
     "aws-appflow-flow-configure-allowed-trigger-types": {"allowedTriggerTypes": ["Scheduled"]},
     "aws-appflow-s3-bucket-enforce-tls-only": {"requireTlsVersion": True},
+    "aws-appflow-kms-key-disallow-wildcard-principal": {"allowOrganizationWildcard": False},
     "aws-appflow-provider-enable-fips-endpoint": {"required": True},
     "aws-appflow-stack-verify-external-references": {"trustedKeyArns": [ALIAS_ARN], "trustedBuckets": ["shared-bucket"]},
     "aws-appflow-flow-remediate-customer-managed-key": {"keyArn": KEY_ARN},
@@ -712,7 +774,7 @@ assert set(RICH_CONFIG) <= set(POLICY_NAMES)
 
 KNOBS = ["exemptions", "allowedKeyArns", "requiredTags", "extraPatterns", "allowedValues", "required",
          "requireTlsVersion", "keyArn", "organizationTrail", "connectorTypes", "allowedTriggerTypes", "trustedKeyArns",
-         "trustedBuckets"]
+         "trustedBuckets", "allowOrganizationWildcard"]
 
 
 def policy_config(pick) -> dict:

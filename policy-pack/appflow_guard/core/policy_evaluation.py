@@ -492,7 +492,9 @@ def _run(patterns, text: str) -> frozenset:
     return states
 
 
+@lru_cache(maxsize=16384)
 def _glob_match(tokens, text: str) -> bool:
+    # Cached: a rule asks the same action and value patterns of many requests and many policies.
     return _accepting((tokens,), _run((tokens,), text))
 
 
@@ -969,6 +971,13 @@ def _services_named(policy: Policy) -> set[str]:
             for name in statement.principals.get("Service", ()) if isinstance(name, str)}
 
 
+def _moved_to(arn: str, account: str) -> str:
+    """``arn`` with its account set to ``account`` and its wildcards filled in."""
+    parts = arn.split(":", 5)
+    parts[4] = account
+    return ":".join(parts).replace("*", "x").replace("?", "x")
+
+
 def grants_outside(policy: Policy, account: str | None = None, action: str | None = None,
                    resource: str | ResourcesUnder | None = None, organization: str | None = None) -> OutsideGrants:
     """Which Allow statements let someone outside ``account`` make a request for ``action`` on
@@ -1002,10 +1011,16 @@ def grants_outside(policy: Policy, account: str | None = None, action: str | Non
             kind = Outsider.ORGANIZATION if organization in (None, org) else Outsider.OTHER_ACCOUNT
             org_paths = [path for path in paths if path.startswith(org + "/")]
             probes.append((kind, Principal.iam(role, org_id=org, org_paths=org_paths), {}))
+        # The policy's own source ARNs, moved to the outside account, catch a pattern that leaves
+        # the account open (arn:aws:appflow:us-east-1:*:flow/*).
+        source_arns = sorted({f"arn:aws:{service.split('.')[0]}:us-east-1:{outside}:outsider"
+                              for service in _services_named(policy) | {"outsider.amazonaws.com"}}
+                             | {_moved_to(arn, outside) for arn in _condition_values(policy, "aws:sourcearn")
+                                if arn.count(":") >= 5})
         for service in sorted(_services_named(policy) | {"outsider.amazonaws.com"}):
-            source = {"aws:SourceAccount": outside, "aws:SourceArn": f"arn:aws:{service.split('.')[0]}:us-east-1:"
-                      f"{outside}:outsider", "aws:SourceOrgID": ABSENT}
-            probes.append((Outsider.SERVICE, Principal.aws_service(service), source))
+            for source_arn in source_arns:
+                source = {"aws:SourceAccount": outside, "aws:SourceArn": source_arn, "aws:SourceOrgID": ABSENT}
+                probes.append((Outsider.SERVICE, Principal.aws_service(service), source))
     grants: dict[tuple[int, Outsider], Grant] = {}
     undecidable = False
     for outsider, principal, context in probes:

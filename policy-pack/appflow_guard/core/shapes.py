@@ -53,7 +53,7 @@ def document_field(resource_type: str) -> str:
 def policy_documents(resource_type: str, props: dict) -> Iterator[tuple[str, Any]]:
     """(field, raw document) of every policy document a key, bucket policy or IAM resource holds.
 
-    A document is JSON text (pulumi-aws) or an object (aws-native); parse_document reads both.
+    A document is JSON text (pulumi-aws) or an object (aws-native); policy_evaluation.parse_policy reads both.
     """
     inline = _INLINE_POLICIES.get(resource_type)
     if inline:

@@ -165,11 +165,93 @@ def test_unknown_role_inline_policies_are_deferred():
     assert run_resource_policy(POLICY, role) == []
 
 
-@pytest.mark.parametrize("policy", ["{not json", 42, None, ["appflow:*"], json.dumps({"Statement": "appflow:*"})])
-def test_unreadable_policy_returns_normally_without_findings(policy):
+@pytest.mark.parametrize("policy", ["{not json", 42, None, ["s3:*"], json.dumps({"Statement": "s3:*"})])
+def test_unreadable_policy_that_names_no_appflow_action_is_ignored(policy):
     spec = find(compliant_stack("update"), "appflow-operator")
     spec.props["policy"] = policy
     assert run_resource_policy(POLICY, spec) == []
+
+
+@pytest.mark.parametrize("policy, reason", [(["appflow:*"], "not a JSON object"),
+                                            (json.dumps({"Statement": "appflow:*"}), "no Statement list")])
+def test_unreadable_policy_that_names_appflow_actions_is_reported(policy, reason):
+    spec = find(compliant_stack("update"), "appflow-operator")
+    spec.props["policy"] = policy
+    assert run_resource_policy(POLICY, spec) == [f"policy: not a policy AWS accepts ({reason})."]
+
+
+def test_statement_without_resource_is_a_policy_aws_refuses():
+    items = statements()
+    del items[1]["Resource"]
+    assert run_resource_policy(POLICY, operator(*items)) == [
+        "policy: not a policy AWS accepts (statement SecretsManagerCreateSecretAccess has neither Resource nor "
+        "NotResource)."]
+
+
+ALL_FOUR = [
+    "policy: statement Broad allows secretsmanager:CreateSecret without limiting secretsmanager:Name to 'appflow!*'.",
+    "policy: statement Broad allows secretsmanager:CreateSecret without aws:CalledVia appflow.amazonaws.com.",
+    "policy: statement Broad allows secretsmanager:PutResourcePolicy on secrets not owned by AppFlow "
+    "(owningService condition missing).",
+    "policy: statement Broad allows secretsmanager:PutResourcePolicy without aws:CalledVia appflow.amazonaws.com.",
+]
+
+
+@pytest.mark.parametrize("elements", [
+    {"Action": "*"},
+    {"NotAction": "iam:*"},
+    {"Action": ["secretsmanager:Create*", "secretsmanager:Put*"]},
+    {"Action": "SecretsManager:*"},
+])
+def test_wildcard_and_not_action_grants_are_read_as_the_actions_they_allow(elements):
+    broad = dict({"Sid": "Broad", "Effect": "Allow", "Resource": "*"}, **elements)
+    assert run_resource_policy(POLICY, operator(statements()[0], broad)) == ALL_FOUR
+
+
+def test_not_action_that_excepts_secrets_manager_is_not_a_secrets_grant():
+    broad = {"Sid": "Broad", "Effect": "Allow", "NotAction": "secretsmanager:*", "Resource": "*"}
+    assert run_resource_policy(POLICY, operator(statements()[0], broad)) == []
+
+
+def test_not_resource_grant_still_allows_creating_secrets():
+    grant = {"Sid": "Broad", "Effect": "Allow", "Action": "secretsmanager:CreateSecret",
+             "NotResource": "arn:aws:secretsmanager:*:*:secret:admin-*"}
+    assert run_resource_policy(POLICY, operator(statements()[0], grant)) == ALL_FOUR[:2]
+
+
+def test_a_deny_that_enforces_the_conditions_scopes_an_unconditioned_allow():
+    grant = {"Sid": "Broad", "Effect": "Allow", "Action": "secretsmanager:CreateSecret", "Resource": "*"}
+    guards = [{"Effect": "Deny", "Action": "secretsmanager:CreateSecret", "Resource": "*",
+               "Condition": {"StringNotLike": {"secretsmanager:Name": "appflow!*"}}},
+              {"Effect": "Deny", "Action": "secretsmanager:CreateSecret", "Resource": "*",
+               "Condition": {"ForAllValues:StringNotEquals": {"aws:CalledVia": "appflow.amazonaws.com"}}}]
+    assert run_resource_policy(POLICY, operator(statements()[0], grant, *guards)) == []
+
+
+def test_for_all_values_with_a_null_guard_limits_to_appflow():
+    """ForAllValues is true without the key; a Null check "false" requires the key, which closes that gap."""
+    conditions = {"StringLike": {"secretsmanager:Name": "appflow!*"},
+                  "ForAllValues:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]},
+                  "Null": {"aws:CalledVia": "false"}}
+    assert run_resource_policy(POLICY, with_conditions(1, conditions)) == []
+
+
+def test_name_limited_by_an_if_exists_operator_is_reported():
+    conditions = {"StringLikeIfExists": {"secretsmanager:Name": "appflow!*"},
+                  "ForAnyValue:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]}}
+    assert run_resource_policy(POLICY, with_conditions(1, conditions)) == [CREATE_NAME]
+
+
+def test_name_limited_to_a_narrower_appflow_prefix_passes():
+    conditions = {"StringLike": {"secretsmanager:Name": "appflow!prod-*"},
+                  "ForAnyValue:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]}}
+    assert run_resource_policy(POLICY, with_conditions(1, conditions)) == []
+
+
+def test_owning_service_compared_exactly_is_as_narrow():
+    conditions = {"ForAnyValue:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]},
+                  "StringEquals": {OWNER_KEY: "appflow"}}
+    assert run_resource_policy(POLICY, with_conditions(2, conditions)) == []
 
 
 @pytest.mark.parametrize("inline", [{"policy": "x"}, [None, "x", {"policy": 42}]])

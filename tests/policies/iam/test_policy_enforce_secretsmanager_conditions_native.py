@@ -1,6 +1,8 @@
 """aws-native IAM: policyDocument (an object) on ManagedPolicy, RolePolicy, UserPolicy, GroupPolicy,
 and a Role's policies[].policyDocument."""
 
+import json
+
 import pytest
 
 from appflow_guard.policies.iam.policy_enforce_secretsmanager_conditions import POLICY
@@ -50,7 +52,37 @@ def test_unknown_documents_json_text_and_non_appflow_policies():
     document = unscoped()
     document["Statement"] = document["Statement"][1:]  # no appflow action: not an AppFlow policy
     assert run_resource_policy(POLICY, Spec("aws-native:iam:ManagedPolicy", "p", {"policyDocument": document})) == []
-    import json
     as_text = Spec("aws-native:iam:ManagedPolicy", "p", {"policyDocument": json.dumps(unscoped())})
     assert run_resource_policy(POLICY, as_text) == [f"policyDocument: {UNSCOPED_CREATE}."]
     assert run_resource_policy(POLICY, Spec("aws-native:s3:BucketPolicy", "b", {"policyDocument": unscoped()})) == []
+
+
+def test_native_not_action_grant_is_read_as_the_actions_it_allows():
+    document = operator_policy_document()
+    document["Statement"].append({"Sid": "Broad", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    spec = Spec("aws-native:iam:ManagedPolicy", "operator", {"policyDocument": document})
+    assert run_resource_policy(POLICY, spec) == [
+        "policyDocument: statement Broad allows secretsmanager:CreateSecret without limiting secretsmanager:Name "
+        "to 'appflow!*'.",
+        "policyDocument: statement Broad allows secretsmanager:CreateSecret without aws:CalledVia "
+        "appflow.amazonaws.com.",
+        "policyDocument: statement Broad allows secretsmanager:PutResourcePolicy on secrets not owned by AppFlow "
+        "(owningService condition missing).",
+        "policyDocument: statement Broad allows secretsmanager:PutResourcePolicy without aws:CalledVia "
+        "appflow.amazonaws.com."]
+
+
+def test_native_unknown_condition_value_is_deferred():
+    document = operator_policy_document()
+    document["Statement"][1]["Condition"]["StringLike"]["secretsmanager:Name"] = UNKNOWN
+    spec = Spec("aws-native:iam:ManagedPolicy", "operator", {"policyDocument": document})
+    assert run_resource_policy(POLICY, spec) == []
+
+
+def test_native_document_with_a_principal_is_a_policy_aws_refuses():
+    document = operator_policy_document()
+    document["Statement"][0]["Principal"] = "*"
+    spec = Spec("aws-native:iam:ManagedPolicy", "operator", {"policyDocument": document})
+    assert run_resource_policy(POLICY, spec) == [
+        "policyDocument: not a policy AWS accepts (statement AppFlow: an identity-based policy cannot name a "
+        "Principal)."]

@@ -60,8 +60,11 @@ def test_wildcard_deny_is_not_a_grant():
     assert findings(with_statements(*statements(), dict(OPEN, Effect="Deny"))) == []
 
 
-def test_wildcard_service_principal_is_not_the_anonymous_wildcard():
-    assert findings(with_statements(*statements(), dict(OPEN, Principal={"Service": "*"}))) == []
+def test_wildcard_service_principal_is_a_policy_aws_refuses():
+    """"You cannot use a wildcard to match part of a principal name": only the AWS type takes "*"."""
+    assert findings(with_statements(*statements(), dict(OPEN, Principal={"Service": "*"}))) == [
+        ("The policy of key 'appflow-key' is not a policy AWS accepts (statement Open: a wildcard cannot match "
+         "part of a principal).", KEY)]
 
 
 def test_appflow_grant_without_source_condition_is_reported():
@@ -99,9 +102,10 @@ def test_unknown_key_policy_is_deferred():
     assert findings(with_key_policy(UNKNOWN, phase="preview")) == []
 
 
-def test_unknown_statement_is_skipped_and_the_known_ones_are_checked():
+def test_unknown_statement_defers_the_known_ones():
+    """The unknown statement may be a Deny that stops the wildcard: decided at update."""
     policy = {"Version": "2012-10-17", "Statement": [UNKNOWN, OPEN]}
-    assert findings(with_key_policy(policy)) == [(OPEN_MESSAGE, KEY)]
+    assert findings(with_key_policy(policy)) == []
 
 
 def test_separate_key_policy_resource_is_checked_and_reported_on_itself():
@@ -124,9 +128,94 @@ def test_other_resource_types_are_ignored():
     assert findings(compliant_stack("update") + [queue_policy]) == []
 
 
-def test_mistyped_statement_fields_do_not_crash():
+def test_mistyped_statement_fields_make_a_policy_aws_refuses():
     odd = {"Sid": 5, "Effect": "Allow", "Principal": 7, "Condition": "none", "Action": {"kms": "*"}}
-    assert findings(with_statements(*statements(), odd, None, "text")) == []
+    assert findings(with_statements(*statements(), odd, None, "text")) == [
+        ("The policy of key 'appflow-key' is not a policy AWS accepts (statement 2: Action must be a string or a "
+         "non-empty list of strings).", KEY)]
+
+
+ORG = "o-a1b2c3d4e5"
+WITHIN_ORG = ("The policy of key 'appflow-key': statement Open allows Principal '*' to every account of an "
+              "organization (allowOrganizationWildcard is false).")
+NOT_LIMITED = ("The policy of key 'appflow-key': statement Open allows Principal '*' with conditions that do not "
+               "limit it to your account or organization.")
+
+
+@pytest.mark.parametrize("condition", [
+    {"StringEquals": {"aws:PrincipalOrgID": ORG}},
+    {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": f"{ORG}/r-ab12/ou-ab12-11111111/*"}},
+])
+@pytest.mark.parametrize("config, expected", [(None, []), ({"allowOrganizationWildcard": True}, []),
+                                              ({"allowOrganizationWildcard": False}, [(WITHIN_ORG, KEY)])])
+def test_wildcard_limited_to_an_organization_follows_the_config(condition, config, expected):
+    """AWS documents aws:PrincipalOrgID as the way to share a key within an organization."""
+    assert findings(with_statements(*statements(), dict(OPEN, Condition=condition)), config) == expected
+
+
+@pytest.mark.parametrize("condition", [
+    {"StringEquals": {"kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+    {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+    {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}},
+])
+def test_wildcard_limited_to_the_account_passes_whatever_the_config(condition):
+    specs = with_statements(*statements(), dict(OPEN, Condition=condition))
+    assert findings(specs, {"allowOrganizationWildcard": False}) == []
+
+
+@pytest.mark.parametrize("condition", [
+    {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+    {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+    {"StringEqualsIfExists": {"aws:PrincipalOrgID": ORG}},
+    {"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": f"{ORG}/*"}},
+    {"StringNotEquals": {"kms:CallerAccount": ACCOUNT}},
+])
+def test_wildcard_whose_conditions_do_not_limit_who_is_reported(condition):
+    """Source IP and kms:ViaService say how a request arrives, not who makes it; IfExists and
+    ForAllValues are true for a principal outside any organization."""
+    assert findings(with_statements(*statements(), dict(OPEN, Condition=condition))) == [(NOT_LIMITED, KEY)]
+
+
+def test_wildcard_stopped_by_a_deny_for_other_accounts_passes():
+    deny = {"Sid": "OnlyUs", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ACCOUNT}}}
+    assert findings(with_statements(*statements(), OPEN, deny)) == []
+
+
+def test_wildcard_not_action_grant_is_reported():
+    grant = {key: value for key, value in OPEN.items() if key != "Action"}
+    assert findings(with_statements(*statements(), dict(grant, NotAction="kms:ScheduleKeyDeletion"))) == [
+        (OPEN_MESSAGE, KEY)]
+
+
+def test_wildcard_not_resource_grant_still_reaches_the_key():
+    grant = {key: value for key, value in OPEN.items() if key != "Resource"}
+    not_resource = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/another-key"
+    assert findings(with_statements(*statements(), dict(grant, NotResource=not_resource))) == [(OPEN_MESSAGE, KEY)]
+
+
+def test_not_principal_with_allow_is_a_policy_aws_refuses():
+    grant = {key: value for key, value in OPEN.items() if key != "Principal"}
+    assert findings(with_statements(*statements(), dict(grant, NotPrincipal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))) == [
+        ("The policy of key 'appflow-key' is not a policy AWS accepts (statement Open: NotPrincipal is supported "
+         "only with Deny).", KEY)]
+
+
+def test_not_principal_deny_that_excepts_the_account_stops_the_wildcard():
+    deny = {"Sid": "OthersOut", "Effect": "Deny", "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*", "Resource": "*"}
+    assert findings(with_statements(*statements(), OPEN, deny)) == []
+
+
+def test_appflow_grant_for_any_accounts_flows_is_reported():
+    condition = {"ArnLike": {"aws:SourceArn": "arn:aws:appflow:us-east-1:*:flow/*"}}
+    assert findings(with_statements(statements()[0], appflow_use(Condition=condition))) == [(APPFLOW_UNSCOPED, KEY)]
+
+
+@pytest.mark.parametrize("value", ["no", 0])
+def test_allow_organization_wildcard_that_is_not_a_boolean_is_invalid_config(value):
+    assert findings(compliant_stack("update"), {"allowOrganizationWildcard": value}) == [
+        ("Invalid policy config: allowOrganizationWildcard must be true or false.", None)]
 
 
 @pytest.mark.parametrize("phase", ["preview", "update"])

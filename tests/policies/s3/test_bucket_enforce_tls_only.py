@@ -5,7 +5,7 @@ import json
 import pytest
 
 from harness import UNKNOWN, Spec, find, run_stack_policy
-from stacks import BUCKET, BUCKET_NAME, bucket_policy, compliant_stack
+from stacks import ACCOUNT, BUCKET, BUCKET_NAME, bucket_policy, compliant_stack, urn
 
 from appflow_guard.policies.s3.bucket_enforce_tls_only import POLICY
 
@@ -13,6 +13,7 @@ USED_BY = "AppFlow uses it (accounts-to-s3.destinationFlowConfigs[0].destination
 NO_TLS = f"No bucket policy denies requests with aws:SecureTransport false; {USED_BY}."
 NO_TLS_VERSION = f"No bucket policy denies s3:TlsVersion below 1.2; {USED_BY}."
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET_NAME}"
+POLICY_URN = urn("aws:s3/bucketPolicy:BucketPolicy", "landing-policy")
 DENY_OLD_TLS = {"Sid": "DenyOldTls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
                 "Resource": [BUCKET_ARN, f"{BUCKET_ARN}/*"],
                 "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}}
@@ -35,7 +36,7 @@ def with_statements(items, phase="update"):
 def deny_insecure(**changes):
     statement = statements()[0]
     statement.update(changes)
-    return statement
+    return {key: value for key, value in statement.items() if value is not None}
 
 
 @pytest.mark.parametrize("phase", ["preview", "update"])
@@ -70,12 +71,108 @@ def test_deny_to_everyone_in_any_spelling_passes(principal):
 @pytest.mark.parametrize("changes", [
     {"Principal": {"AWS": "arn:aws:iam::123456789012:root"}},
     {"Effect": "Allow"},
-    {"Action": "s3:PutObject"},
+    {"Action": "s3:GetBucketPolicy"},
     {"Condition": {"Bool": {"aws:SecureTransport": "true"}}},
-    {"Condition": {"StringEquals": {"aws:SecureTransport": "false"}}},
+    {"Resource": "arn:aws:s3:::another-bucket/*"},
 ])
-def test_deny_that_does_not_cover_every_insecure_request_is_reported(changes):
+def test_deny_that_covers_no_appflow_request_is_reported(changes):
     assert findings(with_statements([deny_insecure(**changes)])) == [(NO_TLS, BUCKET)]
+
+
+def test_secure_transport_compared_as_a_string_still_denies():
+    """String operators compare the request's value as text ("false"), so AWS denies these requests
+    too; Access Analyzer warns about the type, it does not refuse the policy."""
+    condition = {"StringEquals": {"aws:SecureTransport": "false"}}
+    assert findings(with_statements([deny_insecure(Condition=condition)])) == []
+
+
+BUCKET_REQUESTS = f"s3:ListBucket, s3:ListBucketMultipartUploads, s3:GetBucketAcl on {BUCKET_ARN}"
+OBJECT_REQUESTS = (f"s3:GetObject, s3:PutObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts, "
+                   f"s3:PutObjectAcl on {BUCKET_ARN}/*")
+
+
+def partial(requests, condition="aws:SecureTransport false"):
+    return [(f"No bucket policy denies {requests} with {condition}; {USED_BY}.", BUCKET)]
+
+
+def test_deny_on_the_bucket_arn_alone_leaves_object_requests_open():
+    """PutObject and GetObject act on arn:aws:s3:::bucket/key, which arn:aws:s3:::bucket does not match."""
+    assert findings(with_statements([deny_insecure(Resource=BUCKET_ARN)])) == partial(OBJECT_REQUESTS)
+
+
+def test_deny_on_the_objects_alone_leaves_bucket_requests_open():
+    assert findings(with_statements([deny_insecure(Resource=f"{BUCKET_ARN}/*")])) == partial(BUCKET_REQUESTS)
+
+
+@pytest.mark.parametrize("resource", ["*", "arn:aws:s3:::*", f"{BUCKET_ARN}*", "arn:aws:s3:::appflow-landing-*",
+                                      [f"{BUCKET_ARN}", f"{BUCKET_ARN}/*"], "arn:aws:s3:::appflow-landing-??????*"])
+def test_wildcard_resources_that_cover_the_bucket_and_its_objects_pass(resource):
+    assert findings(with_statements([deny_insecure(Resource=resource)])) == []
+
+
+def test_deny_on_some_objects_leaves_the_others_open():
+    deny = deny_insecure(Resource=[BUCKET_ARN, f"{BUCKET_ARN}/exports/*"])
+    assert findings(with_statements([deny])) == partial(OBJECT_REQUESTS)
+
+
+@pytest.mark.parametrize("action, requests", [
+    ("s3:PutObject", f"{BUCKET_REQUESTS} and s3:GetObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts, "
+                     f"s3:PutObjectAcl on {BUCKET_ARN}/*"),
+    ("s3:Put*", f"{BUCKET_REQUESTS} and s3:GetObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts on "
+                f"{BUCKET_ARN}/*"),
+    (["s3:List*", "s3:Get*"], f"s3:PutObject, s3:AbortMultipartUpload, s3:PutObjectAcl on {BUCKET_ARN}/*"),
+])
+def test_deny_of_some_actions_names_the_requests_left_open(action, requests):
+    assert findings(with_statements([deny_insecure(Action=action)])) == partial(requests)
+
+
+@pytest.mark.parametrize("action", ["*", "s3:*", "S3:*", ["s3:*Object*", "s3:*Bucket*", "s3:*Multipart*"]])
+def test_wildcard_actions_that_cover_every_appflow_request_pass(action):
+    assert findings(with_statements([deny_insecure(Action=action)])) == []
+
+
+def test_not_action_deny_covers_every_action_it_does_not_name():
+    assert findings(with_statements([deny_insecure(Action=None, NotAction="s3:GetBucketPolicy")])) == []
+
+
+def test_not_action_deny_leaves_the_named_actions_open():
+    deny = deny_insecure(Action=None, NotAction=["s3:GetObject", "s3:GetBucketAcl"])
+    assert findings(with_statements([deny])) == partial(
+        f"s3:GetBucketAcl on {BUCKET_ARN} and s3:GetObject on {BUCKET_ARN}/*")
+
+
+def test_not_resource_deny_covers_every_resource_it_does_not_name():
+    deny = deny_insecure(Resource=None, NotResource="arn:aws:s3:::another-bucket/*")
+    assert findings(with_statements([deny])) == []
+
+
+def test_not_resource_deny_leaves_the_named_objects_open():
+    deny = deny_insecure(Resource=None, NotResource=f"{BUCKET_ARN}/public/*")
+    assert findings(with_statements([deny])) == partial(OBJECT_REQUESTS)
+
+
+def test_not_principal_deny_does_not_deny_everyone():
+    """A NotPrincipal deny excepts the principals it names: they may still use plain HTTP."""
+    deny = deny_insecure(Principal=None, NotPrincipal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"})
+    assert findings(with_statements([deny])) == [(NO_TLS, BUCKET)]
+
+
+def test_deny_that_also_depends_on_the_callers_address_is_reported():
+    condition = {"Bool": {"aws:SecureTransport": "false"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+    assert findings(with_statements([deny_insecure(Condition=condition)])) == [(NO_TLS, BUCKET)]
+
+
+def test_an_allow_does_not_make_a_deny_and_a_second_deny_completes_the_first():
+    denies = [deny_insecure(Resource=BUCKET_ARN), deny_insecure(Sid="Objects", Resource=f"{BUCKET_ARN}/*")]
+    assert findings(with_statements(denies + statements()[1:])) == []
+
+
+def test_policy_aws_would_refuse_is_reported_on_the_policy():
+    deny = deny_insecure(Principal=None)
+    assert findings(with_statements([deny])) == [
+        ("Bucket policy 'landing-policy' is not a policy AWS accepts (statement DenyInsecureTransport: a "
+         "resource-based policy statement needs a Principal); it denies nothing.", POLICY_URN),
+        (NO_TLS, BUCKET)]
 
 
 def test_require_tls_version_reports_a_policy_without_the_version_deny():
@@ -88,9 +185,21 @@ def test_require_tls_version_passes_with_the_version_deny(version):
     assert findings(with_statements(statements() + [deny]), {"requireTlsVersion": True}) == []
 
 
-def test_require_tls_version_rejects_a_lower_threshold():
-    deny = dict(DENY_OLD_TLS, Condition={"NumericLessThan": {"s3:TlsVersion": "1.0"}})
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_require_tls_version_rejects_a_lower_threshold(version):
+    deny = dict(DENY_OLD_TLS, Condition={"NumericLessThan": {"s3:TlsVersion": version}})
     assert findings(with_statements(statements() + [deny]), {"requireTlsVersion": True}) == [(NO_TLS_VERSION, BUCKET)]
+
+
+def test_require_tls_version_on_the_bucket_alone_leaves_object_requests_open():
+    deny = dict(DENY_OLD_TLS, Resource=BUCKET_ARN)
+    assert findings(with_statements(statements() + [deny]), {"requireTlsVersion": True}) == partial(
+        OBJECT_REQUESTS, "s3:TlsVersion below 1.2")
+
+
+def test_require_tls_version_with_numeric_less_than_equals_passes():
+    deny = dict(DENY_OLD_TLS, Condition={"NumericLessThanEquals": {"s3:TlsVersion": "1.1"}})
+    assert findings(with_statements(statements() + [deny]), {"requireTlsVersion": True}) == []
 
 
 def test_require_tls_version_false_is_the_default():
@@ -119,11 +228,15 @@ def test_deny_split_over_two_bucket_policies_passes():
     assert findings(specs) == []
 
 
-@pytest.mark.parametrize("policy", ["{not json", 42, ["DenyInsecureTransport"], None, json.dumps({"Statement": "x"})])
-def test_unreadable_policy_is_reported_as_missing_the_deny(policy):
+@pytest.mark.parametrize("policy, reason", [
+    ("{not json", "not a JSON object"), (42, "not a JSON object"), (["DenyInsecureTransport"], "not a JSON object"),
+    (None, "not a JSON object"), (json.dumps({"Statement": "x"}), "no Statement list")])
+def test_unreadable_policy_is_reported_and_denies_nothing(policy, reason):
     specs = compliant_stack("update")
     find(specs, "landing-policy").props["policy"] = policy
-    assert findings(specs) == [(NO_TLS, BUCKET)]
+    assert findings(specs) == [
+        (f"Bucket policy 'landing-policy' is not a policy AWS accepts ({reason}); it denies nothing.", POLICY_URN),
+        (NO_TLS, BUCKET)]
 
 
 def test_bucket_appflow_does_not_use_is_ignored():

@@ -102,18 +102,76 @@ def test_unknown_policy_is_deferred():
     assert run_resource_policy(POLICY, spec) == []
 
 
-@pytest.mark.parametrize("policy", ["{not json", 42, None, [appflow_statement(Condition=None)],
-                                    json.dumps({"Statement": 7}), json.dumps({"Statement": ["x", None]})])
-def test_unreadable_policy_returns_normally_without_findings(policy):
+@pytest.mark.parametrize("policy", ["{not json", 42, None, json.dumps({"Statement": 7}),
+                                    json.dumps({"Statement": ["x", None]})])
+def test_unreadable_policy_that_does_not_name_appflow_is_left_to_other_rules(policy):
     spec = landing_policy()
     spec.props["policy"] = policy
     assert run_resource_policy(POLICY, spec) == []
 
 
-def test_mistyped_statement_fields_are_read_as_absent():
+def test_unreadable_policy_that_names_appflow_is_reported():
+    spec = landing_policy()
+    spec.props["policy"] = [appflow_statement(Condition=None)]
+    assert run_resource_policy(POLICY, spec) == ["The bucket policy is not a policy AWS accepts (not a JSON object)."]
+
+
+def test_mistyped_statement_fields_make_a_policy_aws_refuses():
     statement = appflow_statement(Action=7, Condition=["aws:SourceAccount"], Sid=3)
     assert run_resource_policy(POLICY, with_statements(statement)) == [
-        "statement 0 grants appflow.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition."]
+        "The bucket policy is not a policy AWS accepts (statement 0: Action must be a string or a non-empty list "
+        "of strings)."]
+
+
+@pytest.mark.parametrize("action, shown", [("s3*", "s3*"), ("*:*", "*:*"), ("s3:?*", "s3:?*")])
+def test_wildcards_that_cover_every_s3_action_are_broad(action, shown):
+    assert run_resource_policy(POLICY, with_statements(appflow_statement(Action=action))) == [
+        f"statement AppFlowWrite grants appflow.amazonaws.com {shown}; list the actions AppFlow needs."]
+
+
+def test_not_action_grant_is_broad():
+    statement = appflow_statement(Action=None, NotAction=["s3:DeleteBucket", "s3:PutBucketPolicy"])
+    assert run_resource_policy(POLICY, with_statements(statement)) == [
+        "statement AppFlowWrite grants appflow.amazonaws.com every action but s3:DeleteBucket, s3:PutBucketPolicy "
+        "(NotAction); list the actions AppFlow needs."]
+
+
+def test_condition_that_excludes_the_account_instead_of_requiring_it_is_reported():
+    condition = {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert run_resource_policy(POLICY, with_statements(appflow_statement(Condition=condition))) == [NO_SOURCE]
+
+
+def test_source_account_given_with_a_wildcard_is_reported():
+    condition = {"StringLike": {"aws:SourceAccount": "*"}}
+    assert run_resource_policy(POLICY, with_statements(appflow_statement(Condition=condition))) == [NO_SOURCE]
+
+
+def test_source_arn_of_any_account_is_reported():
+    condition = {"ArnLike": {"aws:SourceArn": "arn:aws:appflow:us-east-1:*:flow/*"}}
+    assert run_resource_policy(POLICY, with_statements(appflow_statement(Condition=condition))) == [NO_SOURCE]
+
+
+def test_a_deny_for_other_accounts_scopes_an_unconditioned_grant():
+    """The confused-deputy guard may sit in a Deny: AppFlow acting for any other account is refused."""
+    guard = {"Sid": "OnlyForUs", "Effect": "Deny", "Principal": {"Service": "appflow.amazonaws.com"},
+             "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}}
+    assert run_resource_policy(POLICY, with_statements(appflow_statement(Condition=None), guard)) == []
+
+
+def test_a_not_principal_deny_that_excepts_appflow_does_not_scope_it():
+    guard = {"Sid": "OthersOut", "Effect": "Deny", "NotPrincipal": {"Service": "appflow.amazonaws.com"},
+             "Action": "s3:*", "Resource": "*"}
+    assert run_resource_policy(POLICY, with_statements(appflow_statement(Condition=None), guard)) == [NO_SOURCE]
+
+
+def test_a_grant_on_other_resources_is_still_checked():
+    statement = appflow_statement(Condition=None, Resource=None, NotResource=f"{BUCKET_ARN}/private/*")
+    assert run_resource_policy(POLICY, with_statements(statement)) == [NO_SOURCE]
+
+
+def test_wildcard_principal_grant_is_not_this_rules_question():
+    statement = appflow_statement(Principal="*", Condition=None, Action="s3:*")
+    assert run_resource_policy(POLICY, with_statements(statement)) == []
 
 
 def test_other_resource_type_is_ignored():

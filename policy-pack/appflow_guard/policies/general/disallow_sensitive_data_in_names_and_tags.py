@@ -5,10 +5,11 @@ import re
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
+from ...core.appflow_access import for_appflow
 from ...core.buckets import appflow_bucket_users
 from ...core.config import InvalidConfig, config_schema, string_list
-from ...core.documents import parse_document
 from ...core.metadata import FRAMEWORK, DOCS_URL
+from ...core.policy_evaluation import IDENTITY, parse_policy
 from ...core.reporting import stack_validation
 from ...core.sensitive import detect
 from ...core.shapes import NAME_FIELDS, policy_documents, tag_pairs
@@ -32,9 +33,8 @@ def _compile(patterns):
 
 
 def _grants_appflow(view, resource) -> bool:
-    return any(action.lower().startswith("appflow:")
-               for _, raw in policy_documents(resource.resource_type, view.props(resource))
-               for statement in parse_document(raw).statements for action in statement.actions)
+    return any(for_appflow(parse_policy(raw, IDENTITY), raw)
+               for _, raw in policy_documents(resource.resource_type, view.props(resource)))
 
 
 def resources_in_scope(view: StackView) -> list:

@@ -1,63 +1,75 @@
-"""IAM policies for AppFlow may create and share secrets only as AppFlow does (the AWS page's policy)."""
+"""IAM policies for AppFlow may create and share secrets only as AppFlow does (the AWS page's policy).
 
-from dataclasses import replace
+Asked as AWS evaluates the policy: is secretsmanager:CreateSecret allowed only when the secret's
+name starts with ``appflow!`` and the call comes through AppFlow (aws:CalledVia
+appflow.amazonaws.com: the seed's excerpt lost the service principal), and
+secretsmanager:PutResourcePolicy only on secrets AppFlow owns and through AppFlow? Each Allow
+statement is asked with the policy's Deny statements, so a finding names the statement to fix.
+"""
+
+from functools import lru_cache
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
+from ...core.appflow_access import APPFLOW_SERVICE, for_appflow
 from ...core.config import config_schema
-from ...core.documents import APPFLOW_SERVICE, parse_document
 from ...core.metadata import FRAMEWORK, section
+from ...core.policy_evaluation import (IDENTITY, Answer, Policy, Request, Statement, allowed_only_when,
+                                       parse_policy, statement_applies)
 from ...core.reporting import resource_validation
 from ...core.shapes import policy_documents
 from ...core.values import plain
 
 READS = types.IAM_TYPES
 
+OWNER_KEY = "secretsmanager:ResourceTag/aws:secretsmanager:owningService"
+CALLED_VIA_APPFLOW = {"ForAnyValue:StringEquals": {"aws:CalledVia": APPFLOW_SERVICE}}
+# (action, the condition AWS's policy puts on it, what a statement that lacks it does)
+REQUIREMENTS = (
+    ("secretsmanager:CreateSecret", {"StringLike": {"secretsmanager:Name": "appflow!*"}},
+     "allows secretsmanager:CreateSecret without limiting secretsmanager:Name to 'appflow!*'"),
+    ("secretsmanager:CreateSecret", CALLED_VIA_APPFLOW,
+     f"allows secretsmanager:CreateSecret without aws:CalledVia {APPFLOW_SERVICE}"),
+    ("secretsmanager:PutResourcePolicy", {"StringEqualsIgnoreCase": {OWNER_KEY: "appflow"}},
+     "allows secretsmanager:PutResourcePolicy on secrets not owned by AppFlow (owningService condition missing)"),
+    ("secretsmanager:PutResourcePolicy", CALLED_VIA_APPFLOW,
+     f"allows secretsmanager:PutResourcePolicy without aws:CalledVia {APPFLOW_SERVICE}"),
+)
 
-def _limiting_values(statement, operator_suffix: str, key: str) -> list[str]:
-    """Condition values that limit requests: ForAllValues also matches a request without the key
-    (a direct call has no aws:CalledVia, a secret may lack the owningService tag), so it is skipped."""
-    limiting = replace(statement, conditions={operator: block for operator, block in statement.conditions.items()
-                                              if not str(operator).lower().startswith("forallvalues:")})
-    return limiting.condition_values(operator_suffix, key)
 
-
-def _called_via_appflow(statement) -> bool:
-    return APPFLOW_SERVICE in _limiting_values(statement, "StringEquals", "aws:CalledVia")
-
-
-def statement_problems(statement) -> list[str]:
+@lru_cache(maxsize=1024)
+def statement_problems(statement: Statement, denies: tuple, variables: bool) -> tuple[str, ...]:
+    """What one Allow statement, with the policy's Deny statements, lets through. Cached: the same
+    operator policy is often attached to many roles, and the answer depends on nothing else."""
     label = f"statement {statement.sid}" if statement.sid else "a statement"
+    alone = Policy((statement,) + denies, variables=variables)
     problems = []
-    if statement.grants("secretsmanager:CreateSecret"):
-        names = statement.condition_values("StringLike", "secretsmanager:Name")
-        if not names or not all(name.startswith("appflow!") for name in names):
-            problems.append(f"{label} allows secretsmanager:CreateSecret without limiting secretsmanager:Name to 'appflow!*'")
-        if not _called_via_appflow(statement):
-            problems.append(f"{label} allows secretsmanager:CreateSecret without aws:CalledVia {APPFLOW_SERVICE}")
-    if statement.grants("secretsmanager:PutResourcePolicy"):
-        owners = _limiting_values(
-            statement, "StringEqualsIgnoreCase", "secretsmanager:ResourceTag/aws:secretsmanager:owningService")
-        if [owner.lower() for owner in owners] != ["appflow"]:
-            problems.append(f"{label} allows secretsmanager:PutResourcePolicy on secrets not owned by AppFlow "
-                            "(owningService condition missing)")
-        if not _called_via_appflow(statement):
-            problems.append(f"{label} allows secretsmanager:PutResourcePolicy without aws:CalledVia {APPFLOW_SERVICE}")
-    return problems
+    for action, required, problem in REQUIREMENTS:
+        if statement_applies(statement, Request(action, None, complete=False), variables) is False:
+            continue  # the statement does not allow the action at all
+        if allowed_only_when(alone, action, None, required).answer is Answer.NO:
+            problems.append(f"{label} {problem}")
+    return tuple(problems)
+
+
+def policy_problems(policy: Policy) -> list[str]:
+    denies = tuple(statement for statement in policy.statements if not statement.allows)
+    return [problem for statement in policy.statements if statement.allows
+            for problem in statement_problems(statement, denies, policy.variables)]
 
 
 def check(args, findings):
     # pulumi-aws: policy (JSON text), a role's inlinePolicies[].policy; aws-native: policyDocument
     # (an object), a role's policies[].policyDocument.
     for field, raw in policy_documents(args.resource_type, plain(args.props)):
-        document = parse_document(raw)
-        allows = [statement for statement in document.statements if statement.allows]
-        if not any(action.lower().startswith("appflow:") for statement in allows for action in statement.actions):
+        policy = parse_policy(raw, IDENTITY)
+        if not for_appflow(policy, raw):
             continue
-        for statement in allows:
-            for problem in statement_problems(statement):
-                findings.add(f"{field}: {problem}.")
+        if policy.invalid:
+            findings.add(f"{field}: not a policy AWS accepts ({policy.invalid}).")
+        for problem in policy_problems(policy):
+            findings.add(f"{field}: {problem}.")
 
 
 POLICY = ResourceValidationPolicy(

@@ -1,27 +1,56 @@
-"""A bucket policy grant to the AppFlow service must be tied to your account (confused deputy)."""
+"""A bucket policy grant to the AppFlow service must be tied to your account (confused deputy).
+
+Asked as AWS evaluates the policy: does a statement that names appflow.amazonaws.com let AppFlow
+act for an account the policy does not name (no aws:SourceAccount or aws:SourceArn that limits it,
+and no Deny that stops it)? And does it grant every S3 action (``s3:*``, ``*``, a NotAction)
+rather than the actions AppFlow needs?
+"""
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
+from ...core.appflow_access import APPFLOW_SERVICE, mentions, names_appflow_service
 from ...core.config import config_schema
-from ...core.documents import grants_appflow_service, has_source_condition, parse_document
 from ...core.metadata import FRAMEWORK, section
+from ...core.policy_evaluation import (RESOURCE, Decision, Outsider, Policy, Request, Statement, evaluate,
+                                       grants_outside, parse_policy)
 from ...core.reporting import resource_validation
 from ...core.shapes import document_field
 from ...core.values import plain
 
 READS = types.S3_BUCKET_POLICY_TYPES
 
+# An S3 action no one names: a pattern that matches it covers every S3 action.
+_ANY_S3_ACTION = "s3:\u2400"
+
+
+def covers_every_s3_action(pattern) -> bool:
+    if not isinstance(pattern, str):
+        return False
+    probe = Policy((Statement(index=0, sid="", effect="Allow", actions=(pattern,)),))
+    return evaluate(probe, Request(_ANY_S3_ACTION, None)) is Decision.ALLOW
+
 
 def check(args, findings):
-    document = parse_document(plain(args.props).get(document_field(args.resource_type)))
-    for index, statement in enumerate(document.statements):
-        if not grants_appflow_service(statement):
+    raw = plain(args.props).get(document_field(args.resource_type))
+    policy = parse_policy(raw, RESOURCE)
+    if policy.invalid:
+        if mentions(raw, APPFLOW_SERVICE):
+            findings.add(f"The bucket policy is not a policy AWS accepts ({policy.invalid}).")
+        return
+    unscoped = {grant.statement.index for grant in grants_outside(policy).grants
+                if grant.outsider is Outsider.SERVICE and names_appflow_service(grant.statement)}
+    for statement in policy.statements:
+        if not statement.allows or not names_appflow_service(statement):
             continue
-        label = f"statement {statement.sid or index}"
-        if not has_source_condition(statement):
+        label = f"statement {statement.sid or statement.index}"
+        if statement.index in unscoped:
             findings.add(f"{label} grants appflow.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition.")
-        broad = [action for action in statement.actions if action.lower() in ("s3:*", "*")]
+        if statement.not_actions is not None:
+            excepted = ", ".join(action for action in statement.not_actions if isinstance(action, str))
+            findings.add(f"{label} grants appflow.amazonaws.com every action but {excepted} (NotAction); "
+                         "list the actions AppFlow needs.")
+        broad = [action for action in statement.actions or () if covers_every_s3_action(action)]
         if broad:
             findings.add(f"{label} grants appflow.amazonaws.com {', '.join(broad)}; list the actions AppFlow needs.")
 
