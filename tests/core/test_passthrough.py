@@ -23,8 +23,8 @@ def sdk_class(resource_type: str):
     """The SDK class that registers ``resource_type`` (aws:s3/bucketPolicy:BucketPolicy -> pulumi_aws.s3.BucketPolicy)."""
     package, module, name = resource_type.split(":")
     sdk = "pulumi_aws_native" if package == "aws-native" else "pulumi_aws"
-    # the class's own module, not the package: a package another test's thread is still importing can
-    # lack the attribute for a moment (seen once in a whole-suite run)
+    # the class's own module, not the package: after tests/hardening/test_fuzz_inprocess.py ran in the
+    # same worker, pulumi_aws.s3 lacked this attribute (the class's module always has it)
     package_name, _, file_stem = module.partition("/")
     cls = getattr(importlib.import_module(f"{sdk}.{package_name}.{snake(file_stem or name)}"), name)
     assert f"'{resource_type}'" in inspect.getsource(cls._internal_init)
