@@ -18,7 +18,7 @@ from ...core.values import text
 
 FREE_FORM_FIELDS = NAME_FIELDS  # the names of both providers (name, flowName, bucketName, ...)
 IAM_TYPES = types.IAM_TYPES
-READS = (types.APPFLOW_NAMED_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.S3_BUCKET_TYPES
+READS = (types.APPFLOW_RESOURCE_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.S3_BUCKET_TYPES
          | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES | types.IAM_TYPES)
 
 
@@ -39,7 +39,7 @@ def _grants_appflow(view, resource) -> bool:
 
 def resources_in_scope(view: StackView) -> list:
     """AppFlow resources and the KMS, S3, Secrets Manager and IAM resources they use."""
-    appflow = view.of_type(*types.APPFLOW_NAMED_TYPES)
+    appflow = view.of_type(*types.APPFLOW_RESOURCE_TYPES)
     scope = list(appflow)
     scope += list(view.appflow_keys())
     in_scope = set(scope)
