@@ -2,15 +2,13 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from conftest import REPO_ROOT
+from shared_runs import check_program
 
 EXAMPLES_DIR = os.path.join(REPO_ROOT, "examples")
-CLI = [sys.executable, "-m", "appflow_guard.checker.cli"]
 EXAMPLES = sorted(name for name in os.listdir(EXAMPLES_DIR)
                   if os.path.isfile(os.path.join(EXAMPLES_DIR, name, "Pulumi.yaml")))
 KEYS = ("policy", "resourceName", "enforcementLevel", "message")
@@ -21,12 +19,10 @@ def expected(example):
         return json.load(handle)
 
 
-def check(example, phase):
-    command = CLI + ["check", os.path.join(EXAMPLES_DIR, example), "--phase", phase, "--format", "json"]
-    config = expected(example).get("config")
-    if config:
-        command += ["--config", os.path.join(EXAMPLES_DIR, example, config)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+def check(shared_runs, example, phase):
+    """`appflow-guard check --format json` with the example's policy config (once per test run: the
+    engine agreement suite compares the same check)."""
+    completed = check_program(shared_runs, os.path.join(EXAMPLES_DIR, example), phase)
     assert completed.stderr == "", completed.stderr
     return completed.returncode, json.loads(completed.stdout)
 
@@ -38,8 +34,8 @@ def test_there_are_at_least_eight_examples_with_a_compliant_one():
 
 @pytest.mark.parametrize("phase", ["preview", "update"])
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_example_findings_equal_expected(example, phase):
-    exit_code, report = check(example, phase)
+def test_example_findings_equal_expected(shared_runs, example, phase):
+    exit_code, report = check(shared_runs, example, phase)
     want = expected(example)[phase]
     assert [{key: finding[key] for key in KEYS} for finding in report["findings"]] == want["findings"]
     assert exit_code == want["exitCode"]
@@ -48,9 +44,9 @@ def test_example_findings_equal_expected(example, phase):
     assert report["summary"]["mandatory"] == sum(f["enforcementLevel"] == "mandatory" for f in want["findings"])
 
 
-def test_compliant_example_has_no_finding_at_all_not_even_a_preview_advisory():
+def test_compliant_example_has_no_finding_at_all_not_even_a_preview_advisory(shared_runs):
     for phase in ("preview", "update"):
-        exit_code, report = check("compliant-salesforce-to-s3", phase)
+        exit_code, report = check(shared_runs, "compliant-salesforce-to-s3", phase)
         assert (exit_code, report["findings"]) == (0, [])
         assert report["summary"]["resources"] > 10
 

@@ -8,21 +8,18 @@ keys, bucket, URLs and credentials, and tags.
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from conftest import REPO_ROOT
+from shared_runs import check_program
 
 EXAMPLES_DIR = os.path.join(REPO_ROOT, "examples")
-CLI = [sys.executable, "-m", "appflow_guard.checker.cli"]
 NATIVE_EXAMPLES = sorted(name for name in os.listdir(EXAMPLES_DIR) if name.startswith("native-"))
 
 
-def check(example, phase):
-    completed = subprocess.run(CLI + ["check", os.path.join(EXAMPLES_DIR, example), "--phase", phase,
-                                      "--format", "json"], capture_output=True, text=True, timeout=300)
+def check(shared_runs, example, phase):
+    completed = check_program(shared_runs, os.path.join(EXAMPLES_DIR, example), phase)
     assert completed.stderr == "", completed.stderr
     return completed.returncode, json.loads(completed.stdout)
 
@@ -50,8 +47,8 @@ def test_broken_native_examples_block_in_both_phases():
 
 
 @pytest.mark.parametrize("phase", ["preview", "update"])
-def test_native_findings_name_the_aws_native_resources(phase):
-    exit_code, report = check("native-aws-managed-keys", phase)
+def test_native_findings_name_the_aws_native_resources(shared_runs, phase):
+    exit_code, report = check(shared_runs, "native-aws-managed-keys", phase)
     assert exit_code == 1
     types = {(finding["policy"], finding["resourceType"]) for finding in report["findings"]}
     assert types == {
@@ -64,14 +61,14 @@ def test_native_findings_name_the_aws_native_resources(phase):
 
 
 @pytest.mark.parametrize("phase", ["preview", "update"])
-def test_mixed_stack_resolves_keys_and_buckets_across_providers(phase):
+def test_mixed_stack_resolves_keys_and_buckets_across_providers(shared_runs, phase):
     """Compliant across providers: no finding at all, not even the unverified-reference advisory."""
-    exit_code, report = check("native-mixed-providers", phase)
+    exit_code, report = check(shared_runs, "native-mixed-providers", phase)
     assert (exit_code, report["findings"]) == (0, [])
     assert report["summary"]["resources"] >= 16
     # The broken twin proves the same links are followed: the aws.s3.Bucket a native flow writes to
     # and the aws.kms.Key a native flow uses are the ones reported.
-    exit_code, report = check("native-mixed-unprotected", phase)
+    exit_code, report = check(shared_runs, "native-mixed-unprotected", phase)
     found = {(finding["policy"], finding["resourceType"], finding["resourceName"]) for finding in report["findings"]}
     assert ("aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key", "aws:s3/bucket:Bucket", "landing") in found
     assert ("aws-appflow-kms-key-enable-rotation", "aws:kms/key:Key", "appflow-key") in found

@@ -12,19 +12,17 @@ sets them.
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from conftest import REPO_ROOT
+from shared_runs import check_program
 
 FOLDERS = [os.path.join(REPO_ROOT, "tests", "programs"), os.path.join(REPO_ROOT, "tests", "programs-checker-only")]
 LOCATIONS = {name: folder for folder in FOLDERS for name in os.listdir(folder)
              if os.path.isfile(os.path.join(folder, name, "Pulumi.yaml"))}
 PROGRAMS = sorted(LOCATIONS)
 KEYS = ("policy", "resourceName", "enforcementLevel", "message")
-PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 
 
 def read(program, name):
@@ -32,14 +30,8 @@ def read(program, name):
         return json.load(handle)
 
 
-def check(program, phase, output_format="json"):
-    spec = read(program, "checker.json")
-    env = {key: value for key, value in os.environ.items() if key not in PASSPHRASE_VARIABLES}
-    env.update(spec.get("env", {}))
-    completed = subprocess.run(
-        [sys.executable, "-m", "appflow_guard.checker.cli", "check", ".", "--phase", phase, "--format", output_format,
-         *spec.get("args", [])],
-        cwd=os.path.join(LOCATIONS[program], program), env=env, capture_output=True, text=True, timeout=300)
+def check(shared_runs, program, phase, output_format="json"):
+    completed = check_program(shared_runs, os.path.join(LOCATIONS[program], program), phase, output_format)
     assert completed.stderr == "", completed.stderr
     return completed.returncode, completed.stdout
 
@@ -52,8 +44,8 @@ def test_every_idiom_of_the_issue_has_a_program():
 
 @pytest.mark.parametrize("phase", ["preview", "update"])
 @pytest.mark.parametrize("program", PROGRAMS)
-def test_program_findings_equal_expected(program, phase):
-    exit_code, stdout = check(program, phase)
+def test_program_findings_equal_expected(shared_runs, program, phase):
+    exit_code, stdout = check(shared_runs, program, phase)
     report = json.loads(stdout)
     want = read(program, "expected.json")[phase]
     assert [{key: finding[key] for key in KEYS} for finding in report["findings"]] == want["findings"]
@@ -61,20 +53,20 @@ def test_program_findings_equal_expected(program, phase):
     assert report.get("notes", []) == read(program, "checker.json")["notes"]
 
 
-def test_decrypted_config_secrets_never_appear_in_any_output():
+def test_decrypted_config_secrets_never_appear_in_any_output(shared_runs):
     """The passphrase stack's secrets are decrypted (the URL's user and password are found) and never shown."""
     planted = ("etl-user", "Canary-Pw-7f3a91", "canary-jwt-5d2c")
     for output_format in ("text", "json", "sarif"):
         for phase in ("preview", "update"):
-            exit_code, stdout = check("secure-config-passphrase", phase, output_format)
+            exit_code, stdout = check(shared_runs, "secure-config-passphrase", phase, output_format)
             assert exit_code == 1
             assert "embeds user credentials" in stdout
             assert [value for value in planted if value.lower() in stdout.lower()] == []
 
 
-def test_every_output_format_names_what_was_not_checked():
+def test_every_output_format_names_what_was_not_checked(shared_runs):
     note = read("stack-reference-missing", "checker.json")["notes"][0]
     for output_format, shown in (("text", note), ("json", json.dumps(note)[1:-1]), ("html", note),
                                  ("markdown", note.replace("_", "\\_"))):
-        _, stdout = check("stack-reference-missing", "preview", output_format)
+        _, stdout = check(shared_runs, "stack-reference-missing", "preview", output_format)
         assert shown in stdout, output_format

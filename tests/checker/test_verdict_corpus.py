@@ -18,15 +18,15 @@ from conftest import REPO_ROOT
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "verdicts"))
 from verdict_corpus import (  # noqa: E402
     EXPECTED, KEYS, PROGRAMS, as_tuples, changes, checker_report, corpus, expected,
-    expected_findings, program_dir, results_dir)
+    expected_findings, program_dir)
 
 SEED_KEYS = set(EXPECTED["seedSentences"])
 
 
 @pytest.fixture(scope="session")
-def results(tmp_path_factory, worker_id) -> str:
+def results(shared_runs):
     corpus()
-    return results_dir(tmp_path_factory, worker_id)
+    return shared_runs
 
 
 def test_the_corpus_is_every_example_and_each_has_expected_findings():

@@ -186,18 +186,3 @@ class EngineWorkspace:
 
 def policy_arguments(pack: str, policy_config: Optional[str]) -> list[str]:
     return ["--policy-pack", pack, *(["--policy-pack-config", policy_config] if policy_config else [])]
-
-
-def checker(program: str, phase: str, config: Optional[str] = None, extra: Optional[list] = None,
-            env: Optional[dict] = None) -> tuple[int, dict]:
-    """`appflow-guard check --format json` on a program: (exit code, report)."""
-    command = [sys.executable, "-m", "appflow_guard.checker.cli", "check", program, "--phase", phase,
-               "--format", "json", *(extra or [])]
-    if config:
-        command += ["--config", config]
-    # In the program's folder: checker.json's file arguments are relative to it.
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=program,
-                               env={**os.environ, **(env or {})})
-    if completed.returncode not in (0, 1):
-        raise AssertionError(f"appflow-guard check failed ({completed.returncode}): {completed.stderr}")
-    return completed.returncode, json.loads(completed.stdout)

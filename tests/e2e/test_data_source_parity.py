@@ -16,7 +16,8 @@ import textwrap
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pulumi_engine import EngineWorkspace, build_engine, checker  # noqa: E402
+from pulumi_engine import EngineWorkspace, build_engine  # noqa: E402
+from shared_runs import SharedRuns  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -94,8 +95,8 @@ def test_the_engine_and_the_checker_give_programs_the_same_data_source_answers(t
     with open(os.path.join(project, "answers.json"), encoding="utf-8") as handle:
         engine = json.load(handle)
 
-    exit_code, report = checker(str(source), "preview")
-    assert exit_code == 0, report
+    completed = SharedRuns(str(tmp_path)).check(str(source), "preview")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
     checked = json.loads((source / "answers.json").read_text())
 
     assert [answer[:2] for answer in engine] == sample

@@ -13,11 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pulumi_engine import REPO_ROOT, EngineWorkspace, build_engine, checker, policy_findings  # noqa: E402
+from pulumi_engine import REPO_ROOT, EngineRun, EngineWorkspace, build_engine, policy_findings  # noqa: E402
+from shared_runs import check_program, program_file  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -38,11 +40,7 @@ def expected(program: str) -> dict:
 
 def checker_options(program: str) -> dict:
     """Extra arguments and environment a program's check needs (checker.json beside it), if any."""
-    path = os.path.join(program, "checker.json")
-    if not os.path.isfile(path):
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return program_file(program, "checker.json")
 
 
 def policy_config(program: str) -> str | None:
@@ -72,10 +70,13 @@ def checker_findings(report: dict) -> list[tuple]:
                   for f in report["findings"])
 
 
-def check(program: str, phase: str) -> tuple[int, dict]:
-    """`appflow-guard check` on a program with its policy config and checker.json's flags and environment."""
-    options = checker_options(program)
-    return checker(program, phase, policy_config(program), options.get("args"), options.get("env"))
+def check(runs, program: str, phase: str) -> tuple[int, dict]:
+    """`appflow-guard check` on a program with its policy config and checker.json's flags and environment
+    (once per test run: tests/checker compares the same check with expected.json)."""
+    completed = check_program(runs, program, phase)
+    if completed.returncode not in (0, 1):
+        raise AssertionError(f"appflow-guard check failed ({completed.returncode}): {completed.stderr}")
+    return completed.returncode, json.loads(completed.stdout)
 
 
 def engine_findings(run, descriptions: dict[str, str]) -> list[tuple]:
@@ -115,7 +116,6 @@ def publish_stack(workspace: EngineWorkspace, reference: str, outputs_file: str)
 def engine_preview(workspace: EngineWorkspace, program: str):
     project = workspace.project(program)
     options = checker_options(program)
-    workspace.env.update(options.get("env", {}))
     if options.get("stackFile"):  # the program's own stack config (encrypted secrets): the engine decrypts it
         shutil.copy(os.path.join(program, options["stackFile"]), project)
     arguments = options.get("args", [])
@@ -127,6 +127,42 @@ def engine_preview(workspace: EngineWorkspace, program: str):
     return project, workspace.preview(project, policy_config(program))
 
 
+def program_workspace(pulumi_binary: str, runs, program: str) -> tuple[EngineWorkspace, str]:
+    """The program's own workspace in the run's shared folder, with checker.json's environment, and
+    where its project is copied."""
+    workspace = EngineWorkspace(pulumi_binary, os.path.join(runs.folder, "engine", program_id(program).replace("/", "+")))
+    workspace.env.update(checker_options(program).get("env", {}))
+    return workspace, os.path.join(workspace.root, "programs", os.path.basename(program))
+
+
+def engine_run(pulumi_binary: str, runs, program: str, phase: str) -> EngineRun:
+    """`pulumi preview`, or `pulumi up` after it on the same stack, of a program with its policy config,
+    once per test run (several tests read the same run)."""
+    def preview() -> dict:
+        workspace, _ = program_workspace(pulumi_binary, runs, program)
+        return asdict(engine_preview(workspace, program)[1])
+
+    def up() -> dict:
+        engine_run(pulumi_binary, runs, program, "preview")
+        workspace, project = program_workspace(pulumi_binary, runs, program)
+        return asdict(workspace.up(project, policy_config(program)))
+
+    return EngineRun(**runs.once(f"engine-{program_id(program).replace('/', '+')}-{phase}",
+                                 preview if phase == "preview" else up))
+
+
+def deployed_state(pulumi_binary: str, runs, program: str) -> str:
+    """The file `pulumi stack export` writes after the program's `pulumi up`."""
+    def export() -> dict:
+        assert engine_run(pulumi_binary, runs, program, "update").exit_code == 0
+        workspace, project = program_workspace(pulumi_binary, runs, program)
+        path = os.path.join(workspace.root, "state.json")
+        assert workspace.run(["stack", "export", "--file", path], project).exit_code == 0
+        return {"path": path}
+
+    return runs.once(f"engine-{program_id(program).replace('/', '+')}-state", export)["path"]
+
+
 def test_every_example_is_compared():
     names = {program_id(program) for program in PROGRAMS}
     assert "examples/compliant-salesforce-to-s3" in names
@@ -134,10 +170,10 @@ def test_every_example_is_compared():
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=program_id)
-def test_preview_findings_and_verdict_agree(workspace, descriptions, program):
-    _, run = engine_preview(workspace, program)
+def test_preview_findings_and_verdict_agree(pulumi_binary, shared_runs, descriptions, program):
+    run = engine_run(pulumi_binary, shared_runs, program, "preview")
     assert engine_errors(run) == [], run.stdout
-    exit_code, report = check(program, "preview")
+    exit_code, report = check(shared_runs, program, "preview")
     assert engine_findings(run, descriptions) == checker_findings(report)
     assert run.exit_code == exit_code == expected(program)["preview"]["exitCode"], run.stdout
 
@@ -146,13 +182,12 @@ DEPLOYABLE = [program for program in PROGRAMS if expected(program)["update"]["ex
 
 
 @pytest.mark.parametrize("program", DEPLOYABLE, ids=program_id)
-def test_up_findings_and_remediations_agree(workspace, descriptions, program):
-    project, preview = engine_preview(workspace, program)
-    assert preview.exit_code == 0, preview.stdout
-    run = workspace.up(project, policy_config(program))
+def test_up_findings_and_remediations_agree(pulumi_binary, shared_runs, descriptions, program):
+    assert engine_run(pulumi_binary, shared_runs, program, "preview").exit_code == 0
+    run = engine_run(pulumi_binary, shared_runs, program, "update")
     assert engine_errors(run) == [], run.stdout
     assert run.exit_code == 0, run.stdout + run.stderr
-    _, report = check(program, "update")
+    _, report = check(shared_runs, program, "update")
     assert engine_findings(run, descriptions) == checker_findings(report)
 
 
@@ -168,11 +203,10 @@ def test_the_engine_suite_needs_no_network(workspace, descriptions):
         (f["policy"], f["resourceName"]) for f in expected(program)["preview"]["findings"])
 
 
-def test_remediation_example_is_deployed_with_the_remediated_values(workspace):
+def test_remediation_example_is_deployed_with_the_remediated_values(pulumi_binary, shared_runs):
     program = os.path.join(REPO_ROOT, "examples", "remediation")
-    project, _ = engine_preview(workspace, program)
-    assert workspace.up(project, policy_config(program)).exit_code == 0
-    state = json.loads(workspace.run(["stack", "export"], project).stdout)
+    with open(deployed_state(pulumi_binary, shared_runs, program), encoding="utf-8") as handle:
+        state = json.load(handle)
     by_name = {resource["urn"].rsplit("::", 1)[-1]: resource for resource in state["deployment"]["resources"]}
     with open(policy_config(program), encoding="utf-8") as handle:
         key_arn = json.load(handle)["aws-appflow-flow-remediate-customer-managed-key"]["keyArn"]
@@ -203,14 +237,12 @@ AUDITED = ["compliant-salesforce-to-s3", "remediation"] + [
 
 
 @pytest.mark.parametrize("name", AUDITED)
-def test_audit_of_exported_state_equals_pulumi_policy_analyze(workspace, descriptions, tmp_path, name):
+def test_audit_of_exported_state_equals_pulumi_policy_analyze(pulumi_binary, shared_runs, descriptions, name):
     program = os.path.join(REPO_ROOT, "examples", name)
-    project, _ = engine_preview(workspace, program)
-    assert workspace.up(project, policy_config(program)).exit_code == 0
-    state = tmp_path / "state.json"
-    assert workspace.run(["stack", "export", "--file", str(state)], project).exit_code == 0
+    state = deployed_state(pulumi_binary, shared_runs, program)
+    workspace, project = program_workspace(pulumi_binary, shared_runs, program)
 
-    analyzed = workspace.analyze(str(state), project)
+    analyzed = workspace.analyze(state, project)
 
     completed = subprocess.run([sys.executable, "-m", "appflow_guard.checker.cli", "audit", str(state),
                                 "--format", "json"], capture_output=True, text=True, timeout=300)
@@ -220,7 +252,7 @@ def test_audit_of_exported_state_equals_pulumi_policy_analyze(workspace, descrip
 
 
 def test_the_engine_refuses_a_stack_whose_secrets_it_cannot_decrypt_where_the_checker_says_what_it_skipped(
-        workspace):
+        workspace, shared_runs):
     """tests/programs-checker-only/secure-config-no-passphrase: the engine needs the passphrase that
     encrypted the stack file; the checker checks the secure values as unknown secrets and says so."""
     program = os.path.join(REPO_ROOT, "tests", "programs-checker-only", "secure-config-no-passphrase")
@@ -231,18 +263,18 @@ def test_the_engine_refuses_a_stack_whose_secrets_it_cannot_decrypt_where_the_ch
     run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project) if init.exit_code == 0 else init
     assert run.exit_code != 0
     assert "incorrect passphrase" in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
-    exit_code, report = check(program, "preview")
+    exit_code, report = check(shared_runs, program, "preview")
     assert exit_code == expected(program)["preview"]["exitCode"]
     assert report["notes"] == checker_options(program)["notes"]
 
 
-def test_the_engine_refuses_a_missing_referenced_stack_where_the_checker_says_what_it_skipped(workspace):
+def test_the_engine_refuses_a_missing_referenced_stack_where_the_checker_says_what_it_skipped(workspace, shared_runs):
     program = os.path.join(REPO_ROOT, "tests", "programs-checker-only", "stack-reference-missing")
     project = workspace.project(program)
     workspace.init_stack(project)
     run = workspace.run(["preview", "--policy-pack", REPO_ROOT], project, events=True)
     assert run.exit_code != 0
     assert any("organization/shared-keys/prod" in message for message in engine_errors(run)), run.stdout
-    exit_code, report = check(program, "preview")
+    exit_code, report = check(shared_runs, program, "preview")
     assert exit_code == expected(program)["preview"]["exitCode"]
     assert report["notes"] == checker_options(program)["notes"]

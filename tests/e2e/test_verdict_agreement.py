@@ -19,7 +19,7 @@ from pulumi_engine import REPO_ROOT, EngineWorkspace, build_engine  # noqa: E402
 from test_engine_agreement import engine_errors, engine_findings  # noqa: E402
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "verdicts"))
-from verdict_corpus import PROGRAMS, as_tuples, checker_report, corpus, program_dir, results_dir, stack_config  # noqa: E402
+from verdict_corpus import PROGRAMS, as_tuples, checker_report, corpus, program_dir, stack_config  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -32,9 +32,9 @@ def descriptions() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory, worker_id) -> str:
+def results(shared_runs):
     corpus()
-    return results_dir(tmp_path_factory, worker_id)
+    return shared_runs
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """What the two verdict-corpus test modules share: the corpus, its expected findings, the checker's
-reports (computed once per test run), and the one table of known pack mistakes.
+reports (computed once per test run, tests/shared_runs.py), and the one table of known pack mistakes.
 
 The corpus is materialized at test time from the installed SDKs by scripts/verdict-corpus/materialize.py
 into build/verdict-corpus/ (never committed); tests/verdicts/expected.json holds the findings each
@@ -8,7 +8,6 @@ program must give, written from the AWS page and the rules' documented behaviour
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import json
 import os
@@ -61,27 +60,11 @@ def changes(program: str) -> dict:
         return json.load(handle)
 
 
-def results_dir(tmp_path_factory, worker_id: str) -> str:
-    """A folder every pytest-xdist worker of this run shares (a fresh one per run)."""
-    base = tmp_path_factory.getbasetemp()
-    folder = (base if worker_id == "master" else base.parent) / "verdict-corpus-reports"
-    folder.mkdir(exist_ok=True)
-    return str(folder)
-
-
-def checker_report(program: str, phase: str, results: str) -> dict:
-    """`appflow-guard check` (the checker's API, as the CLI calls it) on a corpus program, once per test run:
-    {"exitCode", "findings": sorted (policy, type, name, level, message) lists, "notes", "error"}."""
-    path = os.path.join(results, f"{program}.{phase}.json")
-    with open(path + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.path.isfile(path):
-            with open(path, encoding="utf-8") as handle:
-                return json.load(handle)
-        result = _check(program_dir(program), phase)
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(result, handle)
-        return result
+def checker_report(program: str, phase: str, runs) -> dict:
+    """`appflow-guard check` (the checker's API, as the CLI calls it) on a corpus program, once per test run
+    (``runs``: tests/shared_runs.py): {"exitCode", "findings": sorted (policy, type, name, level, message)
+    lists, "notes", "error"}."""
+    return runs.once(f"verdict-{program}-{phase}", lambda: _check(program_dir(program), phase))
 
 
 def _check(folder: str, phase: str) -> dict:
