@@ -86,13 +86,20 @@ READ_BACK = """
 """
 
 
+# Runs per phase, sized by a measurement (2026-12-02): with the registration lookups unlocked, a
+# preview run of READ_BACK failed 22 times in 45 (the KeyError race), so 12 runs miss it with a chance
+# below 0.1%; no update run failed in 20 (update looks resources up without the echo table the lock
+# guards), so a few runs there keep the phase covered.
+READ_BACK_RUNS = {"preview": 12, "update": 4}
+
+
 @pytest.mark.parametrize("phase", ["preview", "update"])
-def test_reading_back_resources_by_urn_while_registering_references_50_times_in_a_row(tmp_path, phase):
+def test_reading_back_resources_by_urn_while_registering_references_run_after_run(tmp_path, phase):
     """Four concurrent look-ups of each URN (the KeyError race) and references decoded off the main
-    loop (the "attached to a different loop" race): 50 runs, each must see every bucket's name."""
+    loop (the "attached to a different loop" race): every run must see every bucket's name."""
     project = program(tmp_path, READ_BACK)
     expected = [f"race-bucket-{index}" for index in range(6) for _ in range(4)]
-    for attempt in range(50):
+    for attempt in range(READ_BACK_RUNS[phase]):
         (tmp_path / "seen.json").unlink(missing_ok=True)
         found, _ = registrations(project, phase)
         assert len(found) == 13, attempt
