@@ -1,5 +1,6 @@
 """Every sentence of the AWS page has the rules that enforce it, or one reason why no rule can."""
 
+import json
 import os
 import tomllib
 from fnmatch import fnmatch
@@ -176,6 +177,25 @@ def test_rules_and_a_reason_together_or_a_statement_reason_on_a_request_are_prob
 
 def test_a_rule_claiming_text_that_is_not_a_sentence_of_the_page_is_caught():
     assert traceability.unknown_sentences(["Use a key", "Use a key."], page=SYNTHETIC_PAGE) == ["Use a key"]
+
+
+def test_the_verdict_corpus_cites_only_sentences_its_rules_enforce():
+    """tests/verdicts/expected.json was written from the page before ENFORCES existed: each finding's cited
+    sentences are in its rule's ENFORCES, and a finding citing none comes from a rule beyond the page."""
+    with open(os.path.join(REPO_ROOT, "tests", "verdicts", "expected.json"), encoding="utf-8") as handle:
+        corpus = json.load(handle)
+    cited = {key: [sentence.text for sentence in traceability.sentences(text)]
+             for key, text in corpus["seedSentences"].items()}
+    assert traceability.unknown_sentences(sentence for texts in cited.values() for sentence in texts) == []
+    enforces = {module.POLICY.name: module.ENFORCES for module in RULE_MODULES}
+    findings = [finding for program in corpus["programs"].values() for phase in ("preview", "update")
+                for finding in program[phase]["findings"]]
+    assert findings
+    for finding in findings:
+        if finding["seed"] is None:
+            assert enforces[finding["policy"]] == (), finding
+        else:
+            assert set(cited[finding["seed"]]) <= set(enforces[finding["policy"]]), finding
 
 
 def test_catalog_entries_name_the_sentences_each_policy_enforces():
