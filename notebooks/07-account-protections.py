@@ -236,8 +236,8 @@ if guide.teaching:  # the fixed version of this guide's program (skipped when yo
 # - **IAM Identity Center** users, their MFA settings and permission sets are usually managed by the
 #   organisation's identity team, outside application stacks. Check them in the IAM Identity Center
 #   console or with `aws sso-admin`.
-# - **The root user** of the account, and its MFA, is not a resource any program creates. AWS
-#   Organizations and Security Hub (control IAM.9) report it.
+# - **The root user** of the account, and its MFA, is not a resource any program creates. IAM's
+#   credential report shows whether it has MFA, and Security Hub's control IAM.9 checks it.
 #
 # The README's table "The AWS page, sentence by sentence" lists every sentence of the page with the
 # rules that enforce it, or why no rule can.
