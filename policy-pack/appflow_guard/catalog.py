@@ -1,7 +1,7 @@
-"""The pack's catalog, generated from each policy's constructor metadata (the README table too).
+"""The pack's catalog, generated from each policy's constructor metadata (the README tables too).
 
-Run ``python -m appflow_guard.catalog`` for the Markdown table, or ``--write README.md`` to
-refresh the table between its markers.
+Run ``python -m appflow_guard.catalog`` for the Markdown tables, or ``--write README.md`` to
+refresh the policy table and the traceability table (appflow_guard.traceability) between their markers.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 
 from pulumi_policy import StackValidationPolicy
 
+from . import traceability
 from .core.types import is_native
 from .pack import POLICIES, RULE_MODULES
 
@@ -35,6 +36,7 @@ def entries() -> list[dict]:
             "url": policy.url,
             "config": {key: value.get("description", "") for key, value in properties.items()},
             "reads": sorted(getattr(module, "READS", ())),
+            "enforces": list(module.ENFORCES),
         })
     return result
 
@@ -80,23 +82,31 @@ def render_readme_section() -> str:
             f"Config keys per policy:\n\n{config_reference()}\n{TABLE_END}")
 
 
-def replace_readme_section(readme: str) -> str:
-    start, end = readme.find(TABLE_START), readme.find(TABLE_END)
-    if start < 0 or end < start:
-        raise ValueError(f"README has no {TABLE_START} ... {TABLE_END} markers")
-    return readme[:start] + render_readme_section() + readme[end + len(TABLE_END):]
+README_SECTIONS = (
+    (TABLE_START, TABLE_END, render_readme_section),
+    (traceability.TABLE_START, traceability.TABLE_END, traceability.render_readme_section),
+)
+
+
+def replace_readme_sections(readme: str) -> str:
+    for start_marker, end_marker, render in README_SECTIONS:
+        start, end = readme.find(start_marker), readme.find(end_marker)
+        if start < 0 or end < start:
+            raise ValueError(f"README has no {start_marker} ... {end_marker} markers")
+        readme = readme[:start] + render() + readme[end + len(end_marker):]
+    return readme
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appflow_guard.catalog", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="README", help="rewrite the table between the markers of this file")
+    parser.add_argument("--write", metavar="README", help="rewrite the tables between the markers of this file")
     options = parser.parse_args(argv)
     if not options.write:
-        print(render_readme_section())
+        print("\n\n".join(render() for _, _, render in README_SECTIONS))
         return 0
     try:
         with open(options.write, encoding="utf-8") as handle:
-            updated = replace_readme_section(handle.read())
+            updated = replace_readme_sections(handle.read())
     except (OSError, ValueError) as error:
         print(f"catalog: {error}", file=sys.stderr)
         return 2

@@ -265,12 +265,36 @@ def test_04_names_on_the_sensitive_tags_example(run_guide):
     assert results["after"] is None
 
 
+# --- 7: account-level protections --------------------------------------------------------------
+
+
+def test_07_account_default(run_guide):
+    """Issue 21's account-level rules are not in this branch: the first program passes, the gap the issue
+    closes. When they merge, the guide's rule cell and this test list their findings."""
+    results, notebook = run_guide("07-account-protections")
+    assert results["before"] == {"blocked": False, "counts": {}, "findings": [], "levels": {}}
+    assert results["after"] == {"blocked": False, "counts": {}, "findings": [], "levels": {}}
+    assert "0 finding(s): none. The preview would go ahead." in printed(notebook)
+
+
+def test_07_account_on_the_iam_example_in_update(run_guide):
+    """On your program the guide lists every finding the pack gives, as the example's expected.json says."""
+    example = EXAMPLES / "iam-unscoped-secrets"
+    results, _ = run_guide("07-account-protections", program_dir=str(example), phase="update")
+    expected = json.loads((example / "expected.json").read_text())["update"]
+    assert results["teaching"] is False and results["phase"] == "update"
+    assert triples(results["before"]) == sorted(
+        (f["policy"], f["resourceName"], f["enforcementLevel"]) for f in expected["findings"])
+    assert results["before"]["blocked"] is (expected["exitCode"] == 1)
+    assert results["after"] is None
+
+
 # --- stored clean -------------------------------------------------------------------------------
 
 
-def test_the_six_guides_exist():
+def test_the_seven_guides_exist():
     assert GUIDES == ["01-customer-managed-keys", "02-s3-destinations", "03-connections-in-transit",
-                      "04-names-and-tags", "05-secrets-iam-audit", "06-rolling-out"]
+                      "04-names-and-tags", "05-secrets-iam-audit", "06-rolling-out", "07-account-protections"]
 
 
 @pytest.mark.parametrize("name", GUIDES)

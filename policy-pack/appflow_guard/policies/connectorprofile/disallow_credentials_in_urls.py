@@ -11,6 +11,10 @@ from ...core.urls import profile_urls
 from ...core.values import plain
 
 READS = types.CONNECTOR_PROFILE_TYPES
+ENFORCES = (
+    "If you provide a URL to an external server, we strongly recommend that you do not include "
+    "credentials information in the URL to validate your request to that server.",
+)
 
 
 def check(args, findings):

@@ -11,6 +11,10 @@ from ...core.urls import profile_urls
 from ...core.values import plain
 
 READS = types.CONNECTOR_PROFILE_TYPES
+ENFORCES = (
+    "Use SSL/TLS to communicate with AWS resources.",
+    "Amazon AppFlow secures all data in transit using Transport Layer Security (TLS) 1.2.",
+)
 
 
 def check(args, findings):

@@ -11,6 +11,10 @@ from ...core.values import UNKNOWN, plain
 DEFAULT_PRIVATE_CONNECTOR_TYPES = ("Salesforce", "SAPOData", "Snowflake")
 
 READS = types.CONNECTOR_PROFILE_TYPES
+ENFORCES = (
+    "With some of the SaaS applications that are a supported source or destination, you can create a "
+    "connection that does not send traffic over the public internet.",
+)
 
 
 def check(args, findings):

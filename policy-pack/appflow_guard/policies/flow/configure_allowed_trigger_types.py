@@ -11,6 +11,7 @@ from ...core.values import UNKNOWN, dig, plain
 TRIGGER_TYPES = ["Scheduled", "Event", "OnDemand"]
 
 READS = types.FLOW_TYPES
+ENFORCES = ()  # governance the page does not ask for (README 'Default enforcement levels')
 
 
 def check(args, findings):

@@ -9,6 +9,13 @@ from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 
 READS = types.FLOW_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES
+ENFORCES = (
+    "When you configure a flow, you can choose either an AWS managed CMK or a customer managed CMK.",
+    "When executing a flow, Amazon AppFlow stores data temporarily in an intermediate S3 bucket and "
+    "encrypts it using this key.",
+    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
+    "encrypted data.",
+)
 
 POLICY = StackValidationPolicy(
     name="aws-appflow-flow-configure-customer-managed-key",

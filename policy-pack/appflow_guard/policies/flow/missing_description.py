@@ -9,6 +9,7 @@ from ...core.reporting import resource_validation
 from ...core.values import UNKNOWN, plain
 
 READS = types.FLOW_TYPES
+ENFORCES = ()  # governance the page does not ask for (README 'Default enforcement levels')
 
 
 def check(args, findings):

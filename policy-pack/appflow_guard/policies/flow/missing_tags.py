@@ -10,6 +10,7 @@ from ...core.shapes import tag_pairs
 from ...core.values import UNKNOWN, plain
 
 READS = types.FLOW_TYPES
+ENFORCES = ()  # governance the page does not ask for (README 'Default enforcement levels')
 
 
 def check(args, findings):

@@ -20,6 +20,12 @@ FREE_FORM_FIELDS = NAME_FIELDS  # the names of both providers (name, flowName, b
 IAM_TYPES = types.IAM_TYPES
 READS = (types.APPFLOW_RESOURCE_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.S3_BUCKET_TYPES
          | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES | types.IAM_TYPES)
+ENFORCES = (
+    "We strongly recommend that you never put confidential or sensitive information, such as your "
+    "customers' email addresses, into tags or free-form text fields such as a Name field.",
+    "This includes when you work with Amazon AppFlow or other AWS services using the console, API, "
+    "AWS CLI, or AWS SDKs.",
+)
 
 
 def _compile(patterns):

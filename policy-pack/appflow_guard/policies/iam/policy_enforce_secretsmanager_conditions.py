@@ -22,6 +22,10 @@ from ...core.shapes import policy_documents
 from ...core.values import plain
 
 READS = types.IAM_TYPES
+ENFORCES = (
+    "That way, each user is given only the permissions necessary to fulfill their job duties.",
+    "To create a new connection, grant the following permissions to any custom IAM policies.",
+)
 
 OWNER_KEY = "secretsmanager:ResourceTag/aws:secretsmanager:owningService"
 CALLED_VIA_APPFLOW = {"ForAnyValue:StringEquals": {"aws:CalledVia": APPFLOW_SERVICE}}

@@ -21,6 +21,12 @@ from ...core.stack import StackView
 # Keys are found through what AppFlow resources, buckets and secrets point at.
 READS = (types.KMS_KEY_TYPES | {types.KMS_KEY_POLICY} | types.KMS_ALIAS_TYPES | types.APPFLOW_TYPES
          | types.S3_BUCKET_TYPES | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES)
+ENFORCES = (
+    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
+    "encrypted data.",
+    "When you choose a customer managed CMK, Amazon AppFlow attaches a resource policy to the CMK "
+    "that grants it access to the CMK.",
+)
 
 # Reasons parse_policy gives for a document that is not a policy document at all.
 _NOT_A_DOCUMENT = ("not a JSON object", "no Statement list")

@@ -11,6 +11,10 @@ from ...core.values import UNKNOWN, text
 
 READS = (types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.APPFLOW_TYPES | types.S3_BUCKET_TYPES
          | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES)
+ENFORCES = (
+    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
+    "encrypted data.",
+)
 
 
 def rotation_supported(props: dict) -> bool | None:

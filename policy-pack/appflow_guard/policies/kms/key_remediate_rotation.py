@@ -10,6 +10,10 @@ from ...core.values import plain
 from .key_enable_rotation import rotation_supported
 
 READS = types.KMS_KEY_TYPES
+ENFORCES = (
+    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
+    "encrypted data.",
+)
 
 POLICY = ResourceValidationPolicy(
     name="aws-appflow-kms-key-remediate-rotation",

@@ -14,6 +14,10 @@ from ...core.values import UNKNOWN, flag
 # pulumi-aws providers have useFipsEndpoint. aws-native providers have no FIPS setting: they reach
 # AWS through Cloud Control API, so FIPS means endpoints' cloudcontrol is its FIPS endpoint.
 READS = types.APPFLOW_TYPES | types.PROVIDER_TYPES
+ENFORCES = (
+    "If you require FIPS 140-2 validated cryptographic modules when accessing AWS through a command "
+    "line interface or an API, use a FIPS endpoint.",
+)
 CLOUD_CONTROL_FIPS = re.compile(r"^https://cloudcontrolapi-fips\.[a-z0-9-]+\.amazonaws\.com(?:/|$)", re.IGNORECASE)
 
 

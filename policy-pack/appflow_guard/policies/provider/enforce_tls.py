@@ -12,6 +12,10 @@ from ...core.values import UNKNOWN, flag
 
 # The provider (pulumi:providers:aws or pulumi:providers:aws-native) of each AppFlow resource.
 READS = types.APPFLOW_TYPES | types.PROVIDER_TYPES
+ENFORCES = (
+    "Use SSL/TLS to communicate with AWS resources.",
+    "We require TLS 1.2 and recommend TLS 1.3.",
+)
 
 
 def check(args, findings):

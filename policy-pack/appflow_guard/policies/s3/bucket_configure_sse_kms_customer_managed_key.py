@@ -13,6 +13,14 @@ from ...core.values import UNKNOWN, as_dict
 
 READS = (types.S3_BUCKET_TYPES | types.S3_ENCRYPTION_TYPES | types.FLOW_TYPES | types.CONNECTOR_PROFILE_TYPES
          | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES)
+ENFORCES = (
+    "When you use Amazon S3 as a destination, you can choose either an AWS managed CMK or a customer "
+    "managed CMK for encrypting the data in the S3 bucket using Amazon S3 SSE-KMS.",
+    "Amazon AppFlow provides both AWS managed and customer managed CMKs for encrypting connection "
+    "data and data stored in Amazon S3 when it is a destination.",
+    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
+    "encrypted data.",
+)
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 

@@ -19,6 +19,10 @@ from ...core.stack import StackView
 from ...core.values import text
 
 READS = types.S3_BUCKET_TYPES | types.S3_BUCKET_POLICY_TYPES | types.FLOW_TYPES | types.CONNECTOR_PROFILE_TYPES
+ENFORCES = (
+    "Use SSL/TLS to communicate with AWS resources.",
+    "We require TLS 1.2 and recommend TLS 1.3.",
+)
 
 # Each question: the finding when no AppFlow request is denied, how a partial deny is named, and
 # the request contexts to deny. A request over TLS 1.0 or 1.1 is a secure-transport request below

@@ -19,6 +19,9 @@ from ...core.shapes import document_field
 from ...core.values import plain
 
 READS = types.S3_BUCKET_POLICY_TYPES
+ENFORCES = (
+    "That way, each user is given only the permissions necessary to fulfill their job duties.",
+)
 
 # An S3 action no one names: a pattern that matches it covers every S3 action.
 _ANY_S3_ACTION = "s3:\u2400"

@@ -10,6 +10,12 @@ from ...core.reporting import stack_validation
 from ...core.stack import StackView
 
 READS = types.SECRET_TYPES | types.CONNECTOR_PROFILE_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES
+ENFORCES = (
+    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
+    "encrypted data.",
+    "Amazon AppFlow stores the encrypted credentials that are used to connect to flow source and "
+    "destination applications in your AWS Secrets Manager account.",
+)
 
 
 def check(args, findings):

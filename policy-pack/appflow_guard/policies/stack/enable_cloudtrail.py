@@ -11,6 +11,9 @@ from ...core.shapes import logging_field
 from ...core.values import flag
 
 READS = types.CLOUDTRAIL_TYPES | types.APPFLOW_RESOURCE_TYPES
+ENFORCES = (
+    "Set up API and user activity logging with AWS CloudTrail.",
+)
 
 
 def check(args, findings):

@@ -14,6 +14,12 @@ from ...core.values import dig
 
 READS = (types.APPFLOW_TYPES | types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.S3_BUCKET_TYPES
          | types.S3_ENCRYPTION_TYPES | types.SECRET_TYPES)
+ENFORCES = (
+    "When you use Amazon S3 as a destination, you can choose either an AWS managed CMK or a customer "
+    "managed CMK for encrypting the data in the S3 bucket using Amazon S3 SSE-KMS.",
+    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
+    "encrypted data.",
+)
 
 
 def _describe(link) -> str:
