@@ -150,8 +150,9 @@ def check(args, findings):
         used_by = f"AppFlow uses it ({', '.join(users)})"
         off, where = settings_off(block_sources(view, bucket), account)
         if off:
+            them = "them" if len(off) > 1 else "it"
             findings.add(f"Block Public Access is off for {', '.join(off)} ({', '.join(where)}; a setting left out is "
-                         f"false there) and no account-level block turns it on; {used_by}.", bucket)
+                         f"false there) and no account-level block turns {them} on; {used_by}.", bucket)
         value, holder = ownership(view, bucket)
         if value is UNKNOWN or value == ENFORCED:
             continue
