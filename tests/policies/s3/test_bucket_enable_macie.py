@@ -8,7 +8,7 @@ from stacks import BUCKET, BUCKET_NAME, compliant_stack
 from appflow_guard.policies.s3.bucket_enable_macie import POLICY
 
 USED_BY = "AppFlow writes to it (accounts-to-s3.destinationFlowConfigs[0].destinationConnectorProperties.s3.bucketName)"
-ADVICE = "Add them, or set organizationMacie if Macie runs for the organisation outside this stack."
+ADVICE = "Add what is missing, or set organizationMacie if Macie runs for the organisation outside this stack."
 NO_ACCOUNT = "no enabled Macie account (aws.macie2.Account or aws_native.macie.Session) in the stack"
 NO_JOB = "no scheduled aws.macie2.ClassificationJob lists it in s3JobDefinition.bucketDefinitions"
 JOB = "aws:macie2/classificationJob:ClassificationJob"
