@@ -87,7 +87,8 @@ def check(args, findings):
         elif bucket.urn not in scheduled:
             gaps.append("no scheduled aws.macie2.ClassificationJob lists it in s3JobDefinition.bucketDefinitions")
         findings.add(f"Amazon Macie does not watch the bucket for sensitive data: {'; '.join(gaps)}; {used_by}. "
-                     "Add them, or set organizationMacie if Macie runs for the organisation outside this stack.", bucket)
+                     "Add what is missing, or set organizationMacie if Macie runs for the organisation outside this "
+                     "stack.", bucket)
 
 
 POLICY = StackValidationPolicy(
