@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 
 from harness import UNKNOWN, Spec, find, urn
-from stacks import ACCOUNT, KEY_ARN, operator_policy_document
+from stacks import ACCOUNT, KEY_ARN, macie_coverage, operator_policy_document
 
 BUCKET_NAME = "landing-4f292614"
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET_NAME}"
@@ -107,6 +107,7 @@ def native_stack(phase: str = "preview") -> list[Spec]:
         Spec(MANAGED_POLICY_TYPE, "appflow-operator", {
             "managedPolicyName": "appflow-operator", "description": "Runs AppFlow flows",
             "policyDocument": operator_policy_document()}),
+        *macie_coverage(computed(BUCKET_NAME), BUCKET, account="aws-native:macie:Session"),
     ]
 
 

@@ -117,4 +117,17 @@ def compliant_stack(phase: str = "preview") -> list[Spec]:
             "enableLogFileValidation": True, "s3BucketName": "audit-logs-123456789012"}),
         Spec("aws:iam/policy:Policy", "appflow-operator", {
             "name": "appflow-operator", "description": "Runs AppFlow flows", "policy": operator_policy()}),
+        *macie_coverage(computed(BUCKET_NAME), BUCKET),
+    ]
+
+
+def macie_coverage(bucket_name, bucket_urn: str, account: str = "aws:macie2/account:Account") -> list[Spec]:
+    """Macie enabled (``account``: aws.macie2.Account or aws_native.macie.Session) and a daily
+    classification job over the landing bucket (aws-native has no job resource: pulumi-aws's)."""
+    return [
+        Spec(account, "macie", {"status": "ENABLED", "findingPublishingFrequency": "FIFTEEN_MINUTES"}),
+        Spec("aws:macie2/classificationJob:ClassificationJob", "landing-discovery", {
+            "jobType": "SCHEDULED", "scheduleFrequency": {"dailySchedule": True}, "name": "landing-discovery",
+            "s3JobDefinition": {"bucketDefinitions": [{"accountId": ACCOUNT, "buckets": [bucket_name]}]}},
+             deps={"s3JobDefinition": [bucket_urn]}),
     ]

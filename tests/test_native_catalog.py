@@ -16,7 +16,8 @@ KNOWN = {value for name, value in vars(types).items() if name.isupper() and isin
     {token for name, value in vars(types).items() if name.isupper() and isinstance(value, frozenset) for token in value}
 
 # pulumi-aws types without an aws-native counterpart (aws-native keeps them on the key and bucket).
-NO_NATIVE_COUNTERPART = {types.KMS_KEY_POLICY, "aws:s3/bucketV2:BucketV2"} | types.S3_ENCRYPTION_TYPES
+NO_NATIVE_COUNTERPART = {types.KMS_KEY_POLICY, "aws:s3/bucketV2:BucketV2"} | types.S3_ENCRYPTION_TYPES | \
+    types.S3_PUBLIC_ACCESS_TYPES | {types.MACIE_CLASSIFICATION_JOB}  # inline in the bucket; no native job
 COUNTERPARTS = {
     types.FLOW: types.NATIVE_FLOW, types.CONNECTOR_PROFILE: types.NATIVE_CONNECTOR_PROFILE,
     types.KMS_KEY: types.NATIVE_KMS_KEY, types.KMS_ALIAS: types.NATIVE_KMS_ALIAS,
@@ -25,6 +26,7 @@ COUNTERPARTS = {
     "aws:iam/rolePolicy:RolePolicy": "aws-native:iam:RolePolicy", "aws:iam/userPolicy:UserPolicy": "aws-native:iam:UserPolicy",
     "aws:iam/groupPolicy:GroupPolicy": "aws-native:iam:GroupPolicy", types.IAM_ROLE: types.NATIVE_IAM_ROLE,
     types.CLOUDTRAIL: types.NATIVE_CLOUDTRAIL, types.AWS_PROVIDER: types.NATIVE_PROVIDER,
+    types.MACIE_ACCOUNT: types.NATIVE_MACIE_SESSION,
 }
 
 

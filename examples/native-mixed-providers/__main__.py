@@ -23,6 +23,7 @@ native.accounts_flow(classic_key, profile, classic_bucket.bucket)
 # A pulumi-aws flow on aws-native's key and bucket.
 native_key = native.customer_managed_key(name="native-key")
 native_bucket = native.landing_bucket(native_key, name="native-landing")
+classic.macie_coverage([classic_bucket.bucket, native_bucket.bucket_name])
 aws.appflow.Flow(
     "contacts-to-s3", name="salesforce-contacts-to-s3", description="Copies Salesforce contacts to the landing bucket",
     kms_arn=native_key.arn,

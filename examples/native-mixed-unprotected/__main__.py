@@ -16,6 +16,7 @@ classic_key = classic.customer_managed_key(rotation=False)
 classic_bucket = classic.landing_bucket(classic_key, sse_algorithm="AES256", deny_insecure_transport=False)
 secret = native.client_secret(classic_key)
 profile = native.salesforce_profile(classic_key, secret)
+classic.macie_coverage([classic_bucket.bucket])
 native.accounts_flow(classic_key, profile, classic_bucket.bucket)
 
 native_key = native.customer_managed_key(name="native-key", scoped_appflow_grant=False)

@@ -17,7 +17,8 @@ def account_id() -> pulumi.Output:
     return aws.get_caller_identity_output().account_id
 
 
-def customer_managed_key(name="appflow-key", rotation=True, scoped_appflow_grant=True, opts=None) -> aws.kms.Key:
+def customer_managed_key(name="appflow-key", rotation=True, scoped_appflow_grant=True, deletion_window_in_days=None,
+                         opts=None) -> aws.kms.Key:
     """A symmetric customer managed key whose policy lets AppFlow use it for this account only."""
 
     def policy(account: str) -> str:
@@ -33,13 +34,17 @@ def customer_managed_key(name="appflow-key", rotation=True, scoped_appflow_grant
         ]})
 
     return aws.kms.Key(name, description="Encrypts AppFlow connections, flows and landing data",
-                       enable_key_rotation=rotation, policy=account_id().apply(policy), opts=opts)
+                       enable_key_rotation=rotation, policy=account_id().apply(policy),
+                       deletion_window_in_days=deletion_window_in_days, opts=opts)
 
 
 def landing_bucket(key, name="landing", bucket_name=None, sse_algorithm="aws:kms", deny_insecure_transport=True,
-                   scoped_appflow_grant=True, opts=None) -> aws.s3.Bucket:
-    """The destination bucket: SSE-KMS with the key, TLS-only, and a scoped grant for AppFlow."""
+                   scoped_appflow_grant=True, public_access_block=None, opts=None) -> aws.s3.Bucket:
+    """The destination bucket: SSE-KMS with the key, TLS-only, and a scoped grant for AppFlow; S3's
+    default Block Public Access unless ``public_access_block`` (BucketPublicAccessBlock arguments) says otherwise."""
     bucket = aws.s3.Bucket(name, bucket=bucket_name, tags=LANDING_TAGS, opts=opts)
+    if public_access_block is not None:
+        aws.s3.BucketPublicAccessBlock(f"{name}-public-access", bucket=bucket.id, opts=opts, **public_access_block)
     default_encryption = {"sse_algorithm": sse_algorithm}
     if sse_algorithm.startswith("aws:kms"):
         default_encryption["kms_master_key_id"] = key.arn
@@ -69,6 +74,18 @@ def landing_bucket(key, name="landing", bucket_name=None, sse_algorithm="aws:kms
     aws.s3.BucketPolicy(f"{name}-policy", bucket=bucket.id, policy=pulumi.Output.all(arn, account_id()).apply(policy),
                         opts=opts)
     return bucket
+
+
+def macie_coverage(bucket_names, name="macie", job=True) -> aws.macie2.Account:
+    """Amazon Macie enabled, and a daily classification job over the buckets AppFlow writes to."""
+    account = aws.macie2.Account(name, status="ENABLED", finding_publishing_frequency="FIFTEEN_MINUTES")
+    if job:
+        aws.macie2.ClassificationJob(
+            f"{name}-landing-job", name="appflow-landing-discovery", job_type="SCHEDULED",
+            schedule_frequency={"daily_schedule": True},
+            s3_job_definition={"bucket_definitions": [{"account_id": account_id(), "buckets": bucket_names}]},
+            opts=pulumi.ResourceOptions(depends_on=[account]))
+    return account
 
 
 def client_secret(key, name="salesforce-client", encrypted_with_key=True) -> aws.secretsmanager.Secret:
@@ -134,6 +151,7 @@ def compliant_stack(**overrides):
     """The whole compliant stack; ``overrides`` maps a builder name to keyword arguments."""
     key = customer_managed_key(**overrides.get("key", {}))
     bucket = landing_bucket(key, **overrides.get("bucket", {}))
+    macie_coverage([bucket.bucket], **overrides.get("macie", {}))
     secret = client_secret(key, **overrides.get("secret", {}))
     profile = salesforce_profile(key, secret, **overrides.get("profile", {}))
     flow = accounts_flow(key, profile, bucket, **overrides.get("flow", {}))

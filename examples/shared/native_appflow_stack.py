@@ -8,6 +8,7 @@ example break exactly one thing.
 """
 
 import pulumi
+import pulumi_aws as aws  # aws.macie2.ClassificationJob: aws-native has no classification job
 import pulumi_aws_native as aws_native
 
 DEFAULT = object()
@@ -73,6 +74,18 @@ def landing_bucket(key, name="landing", bucket_name=None, sse_algorithm="aws:kms
     return bucket
 
 
+def macie_coverage(bucket_name, name="macie") -> aws_native.macie.Session:
+    """Amazon Macie enabled (a session), and a daily classification job over the landing bucket:
+    aws-native has no classification job resource, so the job is pulumi-aws's aws.macie2.ClassificationJob."""
+    session = aws_native.macie.Session(name, status="ENABLED", finding_publishing_frequency="FIFTEEN_MINUTES")
+    aws.macie2.ClassificationJob(
+        f"{name}-landing-job", name="appflow-landing-discovery", job_type="SCHEDULED",
+        schedule_frequency={"daily_schedule": True},
+        s3_job_definition={"bucket_definitions": [{"account_id": account_id(), "buckets": [bucket_name]}]},
+        opts=pulumi.ResourceOptions(depends_on=[session]))
+    return session
+
+
 def client_secret(key, name="salesforce-client", encrypted_with_key=True) -> aws_native.secretsmanager.Secret:
     """The Salesforce connected app's client credentials, for JWT bearer authentication."""
     return aws_native.secretsmanager.Secret(name, name="appflow!salesforce-client",
@@ -136,6 +149,7 @@ def compliant_stack(**overrides):
     """The whole compliant stack; ``overrides`` maps a builder name to keyword arguments."""
     key = customer_managed_key(**overrides.get("key", {}))
     bucket = landing_bucket(key, **overrides.get("bucket", {}))
+    macie_coverage(bucket.bucket_name)
     secret = client_secret(key, **overrides.get("secret", {}))
     profile = salesforce_profile(key, secret, **overrides.get("profile", {}))
     flow = accounts_flow(key, profile, bucket.bucket_name, **overrides.get("flow", {}))

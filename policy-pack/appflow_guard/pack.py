@@ -17,7 +17,9 @@ from .policies.flow import (
 from .policies.general import disallow_sensitive_data_in_names_and_tags
 from .policies.iam import policy_enforce_secretsmanager_conditions
 from .policies.kms import key_disallow_wildcard_principal, key_enable_rotation, key_remediate_rotation
+from .policies.kms import key_enforce_default_security_controls
 from .policies.provider import enable_fips_endpoint, enforce_tls
+from .policies.s3 import bucket_enable_macie, bucket_enforce_default_security_controls
 from .policies.s3 import (
     bucket_configure_sse_kms_customer_managed_key,
     bucket_enforce_tls_only,
@@ -47,6 +49,9 @@ RULE_MODULES = (
     enable_fips_endpoint,
     enable_cloudtrail,
     verify_external_references,
+    bucket_enable_macie,
+    bucket_enforce_default_security_controls,
+    key_enforce_default_security_controls,
     key_remediate_rotation,
     flow_remediate_customer_managed_key,
     connectorprofile_remediate_customer_managed_key,

@@ -32,6 +32,13 @@ _DESTINATIONS = {types.FLOW: "destinationFlowConfigs", types.NATIVE_FLOW: "desti
 # Whether a trail records: pulumi-aws enableLogging, aws-native isLogging.
 _LOGGING = {types.CLOUDTRAIL: "enableLogging", types.NATIVE_CLOUDTRAIL: "isLogging"}
 
+# Whether a key is enabled, and its waiting period before deletion: pulumi-aws isEnabled and
+# deletionWindowInDays, aws-native enabled and pendingWindowInDays (both default to on and 30 days).
+_KEY_STATE = {types.KMS_KEY: ("isEnabled", "deletionWindowInDays"), types.NATIVE_KMS_KEY: ("enabled", "pendingWindowInDays")}
+
+# A bucket's inline canned ACL: pulumi-aws acl (public-read, ...), aws-native accessControl (PublicRead, ...).
+_CANNED_ACL = {types.NATIVE_S3_BUCKET: "accessControl"}
+
 # Properties under which a resource is known to others (ARN, ID, name), per kind.
 KEY_IDENTIFIERS = ("arn", "keyId", "id")
 ALIAS_IDENTIFIERS = ("name", "aliasName", "arn")
@@ -71,6 +78,33 @@ def destinations_field(resource_type: str) -> str:
 
 def logging_field(resource_type: str) -> str:
     return _LOGGING.get(resource_type, "enableLogging")
+
+
+def key_state_fields(resource_type: str) -> tuple[str, str]:
+    """(enabled flag, deletion waiting period in days) of a KMS key."""
+    return _KEY_STATE.get(resource_type, _KEY_STATE[types.KMS_KEY])
+
+
+def canned_acl_field(resource_type: str) -> str:
+    return _CANNED_ACL.get(resource_type, "acl")
+
+
+def inline_public_access_block(resource_type: str, props: dict) -> Any:
+    """An aws-native bucket's publicAccessBlockConfiguration (None when absent or for a pulumi-aws bucket,
+    which configures Block Public Access with a separate s3.BucketPublicAccessBlock)."""
+    return props.get("publicAccessBlockConfiguration") if resource_type == types.NATIVE_S3_BUCKET else None
+
+
+def inline_object_ownership(resource_type: str, props: dict) -> list:
+    """objectOwnership values inline in an aws-native bucket (ownershipControls.rules[]); UNKNOWN entries
+    for what is not known yet; [] for a pulumi-aws bucket (s3.BucketOwnershipControls holds it)."""
+    if resource_type != types.NATIVE_S3_BUCKET:
+        return []
+    controls = props.get("ownershipControls")
+    rules = dig(controls, "rules")
+    if controls is UNKNOWN or rules is UNKNOWN:
+        return [UNKNOWN]
+    return [dig(rule, "objectOwnership") for rule in as_list(rules) if dig(rule, "objectOwnership") is not None]
 
 
 def tag_pairs(value: Any) -> tuple[list[tuple[Any, Any]], bool]:

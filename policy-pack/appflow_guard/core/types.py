@@ -21,6 +21,13 @@ S3_ENCRYPTION_TYPES = frozenset({
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 })
 S3_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+S3_BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+S3_BUCKET_OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+S3_BUCKET_ACL_TYPES = frozenset({"aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"})
+
+MACIE_ACCOUNT = "aws:macie2/account:Account"
+MACIE_CLASSIFICATION_JOB = "aws:macie2/classificationJob:ClassificationJob"  # aws-native has no classification job
 
 SECRET = "aws:secretsmanager/secret:Secret"
 
@@ -54,6 +61,7 @@ NATIVE_IAM_DOCUMENT_TYPES = frozenset({
 })
 NATIVE_IAM_ROLE = "aws-native:iam:Role"
 NATIVE_CLOUDTRAIL = "aws-native:cloudtrail:Trail"
+NATIVE_MACIE_SESSION = "aws-native:macie:Session"  # Macie enabled for the account; no job resource exists
 NATIVE_PROVIDER = "pulumi:providers:aws-native"
 
 # Every type that carries each protection -------------------------------------------------------
@@ -77,6 +85,13 @@ IAM_ROLE_TYPES = frozenset({IAM_ROLE, NATIVE_IAM_ROLE})
 IAM_TYPES = IAM_DOCUMENT_TYPES | IAM_ROLE_TYPES
 
 CLOUDTRAIL_TYPES = frozenset({CLOUDTRAIL, NATIVE_CLOUDTRAIL})
+
+MACIE_ACCOUNT_TYPES = frozenset({MACIE_ACCOUNT, NATIVE_MACIE_SESSION})
+
+# Block Public Access, object ownership and ACLs: separate resources in pulumi-aws, inline in an
+# aws-native bucket (publicAccessBlockConfiguration, ownershipControls, accessControl).
+S3_PUBLIC_ACCESS_TYPES = frozenset({S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+                                    S3_BUCKET_OWNERSHIP_CONTROLS}) | S3_BUCKET_ACL_TYPES
 
 PROVIDER_TYPES = frozenset({AWS_PROVIDER, NATIVE_PROVIDER})
 
