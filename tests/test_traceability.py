@@ -26,10 +26,6 @@ PENDING_RULES = {
     "individual users with AWS IAM Identity Center or AWS Identity and Access Management (IAM).":
         "issue 21: aws-appflow-iam-user-enforce-mfa (individual users, IAM Identity Center for people)",
     "Use multi-factor authentication (MFA) with each account.": "issue 21: aws-appflow-iam-user-enforce-mfa",
-    "Use AWS encryption solutions, along with all default security controls within AWS services.":
-        "issue 21: the default security controls rule (S3 Block Public Access, object ownership, KMS key state)",
-    "Use advanced managed security services such as Amazon Macie, which assists in discovering and securing "
-    "sensitive data that is stored in Amazon S3.": "issue 21: the Amazon Macie rule",
 }
 
 
