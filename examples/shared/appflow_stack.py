@@ -11,6 +11,9 @@ import pulumi_aws as aws
 
 DEFAULT = object()
 LANDING_TAGS = {"team": "data-platform", "data-classification": "confidential"}
+# What people who run the flow need on it: not appflow:* on every resource (least privilege).
+FLOW_OPERATOR_ACTIONS = ("appflow:DescribeFlow", "appflow:DescribeFlowExecutionRecords", "appflow:StartFlow",
+                         "appflow:StopFlow")
 
 
 def account_id() -> pulumi.Output:
@@ -114,7 +117,8 @@ def audit_trail(name="audit") -> aws.cloudtrail.Trail:
 
 
 def operator_policy(name="appflow-operator", scoped_secrets_access=True) -> aws.iam.Policy:
-    """The IAM policy for people who run flows, with the AWS page's Secrets Manager scoping."""
+    """The IAM policy for people who run the flow: its AppFlow actions on it, and the AWS page's Secrets
+    Manager scoping."""
     create = {"Sid": "SecretsManagerCreateSecretAccess", "Effect": "Allow", "Action": "secretsmanager:CreateSecret",
               "Resource": "*"}
     share = {"Sid": "SecretsManagerPutResourcePolicyAccess", "Effect": "Allow",
@@ -127,7 +131,8 @@ def operator_policy(name="appflow-operator", scoped_secrets_access=True) -> aws.
             "secretsmanager:ResourceTag/aws:secretsmanager:owningService": "appflow"}}
     return aws.iam.Policy(name, name="appflow-operator", description="Runs AppFlow flows", policy=json.dumps({
         "Version": "2012-10-17",
-        "Statement": [{"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*", "Resource": "*"}, create, share]}))
+        "Statement": [{"Sid": "AppFlow", "Effect": "Allow", "Action": list(FLOW_OPERATOR_ACTIONS),
+                       "Resource": "arn:aws:appflow:*:*:flow/salesforce-accounts-to-s3"}, create, share]}))
 
 
 def compliant_stack(**overrides):
