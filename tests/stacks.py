@@ -124,3 +124,15 @@ def compliant_stack(phase: str = "preview") -> list[Spec]:
         Spec("aws:iam/policy:Policy", "appflow-operator", {
             "name": "appflow-operator", "description": "Runs AppFlow flows", "policy": operator_policy()}),
     ]
+
+
+def mfa_policy_document() -> dict:
+    """The policy AWS documents for IAM users: deny every action but managing one's own MFA device
+    unless the request was authenticated with MFA (BoolIfExists: access-key requests carry no key)."""
+    setup = ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices",
+             "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"]
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AllowManageOwnMFA", "Effect": "Allow", "Action": setup,
+         "Resource": "arn:aws:iam::*:user/${aws:username}"},
+        {"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny", "NotAction": setup, "Resource": "*",
+         "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]}

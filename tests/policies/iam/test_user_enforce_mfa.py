@@ -11,7 +11,7 @@ import json
 import pytest
 
 from harness import UNKNOWN, NotApplicable, Spec, find, run_stack_policy, urn
-from stacks import ACCOUNT, compliant_stack
+from stacks import ACCOUNT, compliant_stack, mfa_policy_document
 
 from appflow_guard.policies.iam.user_enforce_mfa import POLICY
 
@@ -19,13 +19,7 @@ USER = urn("aws:iam/user:User", "alice")
 GROUP = urn("aws:iam/group:Group", "operators")
 MFA_POLICY = urn("aws:iam/policy:Policy", "require-mfa")
 MFA_POLICY_ARN = f"arn:aws:iam::{ACCOUNT}:policy/require-mfa"
-MFA_SETUP = ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices",
-             "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"]
-REQUIRE_MFA = {"Version": "2012-10-17", "Statement": [
-    {"Sid": "AllowManageOwnMFA", "Effect": "Allow", "Action": MFA_SETUP,
-     "Resource": "arn:aws:iam::*:user/${aws:username}"},
-    {"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny", "NotAction": MFA_SETUP, "Resource": "*",
-     "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]}
+REQUIRE_MFA = mfa_policy_document()
 ALL = "appflow:*, s3:GetObject, secretsmanager:GetSecretValue, kms:Decrypt"
 FIX = ("Attach to the user or its group a policy that denies every action but managing its own MFA device with the "
        "condition BoolIfExists aws:MultiFactorAuthPresent false; for people, use IAM Identity Center users instead "
