@@ -1,7 +1,6 @@
 """aws-appflow-iam-policy-disallow-full-access with pulumi-aws-native: ManagedPolicy (users, groups,
 roles), Role/User/Group policies and managedPolicyArns, RolePolicy."""
 
-
 import pytest
 
 from harness import UNKNOWN, Spec, find, run_stack_policy, urn
