@@ -178,6 +178,16 @@ def test_flow_names_make_the_narrower_form():
     assert findings(specs) == [(message, OPERATOR)]
 
 
+def test_a_stack_of_many_flows_names_three():
+    specs = operator()
+    flow = find(specs, "accounts-to-s3")
+    for index in range(1, 5):
+        specs.append(Spec(flow.resource_type, f"flow-{index}", {**flow.props, "name": f"flow-{index}"}))
+    fix = FIX.replace("salesforce-accounts-to-s3.", "salesforce-accounts-to-s3, arn:aws:appflow:<region>:<account>:flow/"
+                      "flow-1, arn:aws:appflow:<region>:<account>:flow/flow-2 and the 2 other flows of the stack.")
+    assert findings(specs) == [(grant("every AppFlow action on every resource").replace(FIX, fix), OPERATOR)]
+
+
 @pytest.mark.parametrize("value", [None, 42, [], {"a": 1}, ["x", None], [UNKNOWN], "{not json"])
 def test_odd_values_never_crash(value):
     for name, prop in (("appflow-operator", "policy"), ("appflow-operator", "arn"), ("accounts-to-s3", "name")):

@@ -40,6 +40,7 @@ FULL_ACCESS_MANAGED = {
 }
 FLOW_ACTIONS = "appflow:DescribeFlow, appflow:DescribeFlowExecutionRecords, appflow:StartFlow and appflow:StopFlow"
 FLOW_NAME_FIELDS = ("name", "flowName")   # pulumi-aws, aws-native
+SHOWN_FLOWS = 3                           # a message names a few flows, not every flow of a large stack
 
 
 def allowed(policy: Policy, action: str, resource: str) -> bool:
@@ -59,8 +60,10 @@ def full_access(statement, denies, variables) -> str | None:
 def narrower(view) -> str:
     names = [text(view.props(flow).get(field)) for flow in view.of_type(*types.FLOW_TYPES)
              for field in FLOW_NAME_FIELDS if field in view.props(flow)]
-    arns = ", ".join(f"arn:aws:appflow:<region>:<account>:flow/{name or '<flow-name>'}" for name in names) or \
-        "arn:aws:appflow:<region>:<account>:flow/<flow-name>"
+    arns = ", ".join(f"arn:aws:appflow:<region>:<account>:flow/{name or '<flow-name>'}"
+                     for name in names[:SHOWN_FLOWS]) or "arn:aws:appflow:<region>:<account>:flow/<flow-name>"
+    if len(names) > SHOWN_FLOWS:
+        arns += f" and the {len(names) - SHOWN_FLOWS} other flows of the stack"
     return f"grant only the AppFlow actions the job needs (for people who run flows: {FLOW_ACTIONS}) on {arns}"
 
 
