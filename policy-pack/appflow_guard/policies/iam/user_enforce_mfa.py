@@ -37,9 +37,9 @@ REQUESTS = (
      f"arn:aws:secretsmanager:{UNNAMED}:{UNNAMED}:secret:{UNNAMED}"),
     ("kms:Decrypt", "kms:Decrypt", f"arn:aws:kms:{UNNAMED}:{UNNAMED}:key/{UNNAMED}"),
 )
-# How a request without MFA looks, per way of signing in.
-WITHOUT_MFA = {"console": {"aws:MultiFactorAuthPresent": "false"}, "keys": {"aws:MultiFactorAuthPresent": ABSENT}}
 MFA_KEY = "aws:MultiFactorAuthPresent"
+# How a request without MFA looks, per way of signing in.
+WITHOUT_MFA = {"console": {MFA_KEY: "false"}, "keys": {MFA_KEY: ABSENT}}
 
 
 def not_denied(attached, context) -> tuple[list[str], bool, list[str]]:
@@ -93,8 +93,8 @@ def check(args, findings):
         if found.get("console"):
             problems.append(f"{', '.join(found['console'])} when its console session was signed in without MFA")
         if found.get("keys"):
-            hint = (" (a Bool condition on aws:MultiFactorAuthPresent does not match access-key requests, which "
-                    "do not carry the key: use BoolIfExists)") if found.get("console") == [] else ""
+            hint = (f" (a Bool condition on {MFA_KEY} does not match access-key requests, which do not carry "
+                    "the key: use BoolIfExists)") if found.get("console") == [] else ""
             problems.append(f"{', '.join(found['keys'])} for requests signed with its access keys{hint}")
         if not problems:
             continue
