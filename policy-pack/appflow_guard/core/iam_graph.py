@@ -253,6 +253,13 @@ class IamGraph:
             complete = complete and group not in self.incomplete
         return found, complete
 
+    def boundary(self, user: Principal) -> tuple[list[Attached], bool]:
+        """The user's permissions boundary (permissionsBoundary, an ARN, both providers): what it
+        allows caps everything its policies allow. Empty for a user the stack does not create."""
+        if user.resource is None:
+            return [], True
+        return self.policies_named(user.resource, "permissionsBoundary")
+
     def users_with_access(self) -> list[Principal]:
         """Users the stack gives console access (a login profile) or access keys."""
         return list(dict.fromkeys([*self.console, *self.keys]))

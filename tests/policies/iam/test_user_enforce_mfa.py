@@ -219,3 +219,18 @@ def test_stack_without_appflow_is_not_applicable():
     specs = [spec for spec in without(mfa_stack(), "operators-members") if not spec.resource_type.startswith("aws:appflow/")]
     with pytest.raises(NotApplicable, match="^the stack has no AppFlow resources$"):
         run_stack_policy(POLICY, specs)
+
+
+def test_permissions_boundary_that_allows_only_with_mfa_counts():
+    boundary_arn = f"arn:aws:iam::{ACCOUNT}:policy/mfa-boundary"
+    boundary = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
+                                                        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}
+    specs = without(mfa_stack(), "operators-members") + [Spec("aws:iam/policy:Policy", "mfa-boundary", {
+        "name": "mfa-boundary", "policy": json.dumps(boundary), "arn": boundary_arn})]
+    find(specs, "alice").props["permissionsBoundary"] = boundary_arn
+    assert findings(specs) == []
+    boundary["Statement"][0]["Condition"] = {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    find(specs, "mfa-boundary").props["policy"] = json.dumps(boundary)
+    assert findings(specs) == [(message(), USER)]
+    find(specs, "alice").props["permissionsBoundary"] = UNKNOWN
+    assert findings(specs) == []   # a boundary not known yet, from no resource of the stack: the update tells

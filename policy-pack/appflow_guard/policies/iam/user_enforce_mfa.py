@@ -7,7 +7,8 @@ was made without MFA. Asked as AWS evaluates the policies: a console session sig
 carries aws:MultiFactorAuthPresent "false"; a request signed with a long-term access key carries no
 such key at all, so a ``Bool`` condition does not deny it (``BoolIfExists`` does). The requests
 tried are AppFlow's actions and those that reach the data AppFlow moves (S3 objects, secrets, KMS
-decryption), each on a resource no policy names. AWS managed policies deny nothing.
+decryption), each on a resource no policy names. A permissions boundary that allows them only with
+MFA counts too (what it does not allow, no policy can). AWS managed policies deny nothing.
 """
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
@@ -42,16 +43,21 @@ MFA_KEY = "aws:MultiFactorAuthPresent"
 WITHOUT_MFA = {"console": {MFA_KEY: "false"}, "keys": {MFA_KEY: ABSENT}}
 
 
-def not_denied(attached, context) -> tuple[list[str], bool, list[str]]:
-    """(requests no attached policy denies without MFA, whether an in-stack document was not known,
-    ARNs of attached policies managed outside the stack)."""
-    missing, unknown, outside = [], False, sorted({item.outside for item in attached if item.outside})
+def not_denied(attached, boundary, context) -> tuple[list[str], bool, list[str]]:
+    """(requests that neither an attached policy denies nor the permissions boundary leaves out
+    without MFA, whether an in-stack document was not known, ARNs of policies managed outside the stack)."""
+    missing, unknown = [], False
+    outside = sorted({item.outside for item in attached + boundary if item.outside})
     policies = [parse_policy(item.document.raw, IDENTITY) for item in attached if item.document is not None]
+    limits = [parse_policy(item.document.raw, IDENTITY) for item in boundary if item.document is not None]
     for label, action, resource in REQUESTS:
-        decisions = {evaluate(policy, Request(action, resource, None, context, complete=False)) for policy in policies}
-        if Decision.EXPLICIT_DENY not in decisions:
-            missing.append(label)
-            unknown = unknown or Decision.UNDECIDABLE in decisions
+        request = Request(action, resource, None, context, complete=False)
+        decisions = {evaluate(policy, request) for policy in policies}
+        capped = {evaluate(policy, request) for policy in limits}
+        if Decision.EXPLICIT_DENY in decisions or capped & {Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY}:
+            continue
+        missing.append(label)
+        unknown = unknown or Decision.UNDECIDABLE in decisions | capped
     return missing, unknown, outside
 
 
@@ -68,10 +74,12 @@ def gaps(graph, user):
     """{way of signing in: requests not denied without MFA} and the outside policies attached; None
     when an attached policy or a membership is not known yet (the update tells)."""
     attached, complete = graph.effective(user)
+    boundary, boundary_known = graph.boundary(user)
+    complete = complete and boundary_known
     found, outside = {}, set()
     for way, context in WITHOUT_MFA.items():
         if (graph.console if way == "console" else graph.keys).get(user):
-            missing, unknown, elsewhere = not_denied(attached, context)
+            missing, unknown, elsewhere = not_denied(attached, boundary, context)
             if missing and (unknown or not complete):
                 return None
             found[way] = missing
