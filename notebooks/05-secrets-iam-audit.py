@@ -97,7 +97,8 @@ accounts_flow(key, profile, bucket)
 aws.iam.Policy("appflow-operator", name="appflow-operator", description="Runs AppFlow flows", policy=json.dumps({
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*", "Resource": "*"},
+        {"Sid": "AppFlow", "Effect": "Allow", "Resource": "arn:aws:appflow:*:*:flow/salesforce-accounts-to-s3",
+         "Action": ["appflow:DescribeFlow", "appflow:DescribeFlowExecutionRecords", "appflow:StartFlow", "appflow:StopFlow"]},
         {"Sid": "AppFlowSecrets", "Effect": "Allow",
          "Action": ["secretsmanager:CreateSecret", "secretsmanager:PutResourcePolicy"], "Resource": "*"},
     ]}))
@@ -166,7 +167,8 @@ called_via_appflow = {"aws:CalledVia": ["appflow.amazonaws.com"]}
 aws.iam.Policy("appflow-operator", name="appflow-operator", description="Runs AppFlow flows", policy=json.dumps({
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*", "Resource": "*"},
+        {"Sid": "AppFlow", "Effect": "Allow", "Resource": "arn:aws:appflow:*:*:flow/salesforce-accounts-to-s3",
+         "Action": ["appflow:DescribeFlow", "appflow:DescribeFlowExecutionRecords", "appflow:StartFlow", "appflow:StopFlow"]},
         {"Sid": "SecretsManagerCreateSecretAccess", "Effect": "Allow",
          "Action": "secretsmanager:CreateSecret", "Resource": "*",
          "Condition": {"StringLike": {"secretsmanager:Name": "appflow!*"},

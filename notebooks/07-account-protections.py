@@ -59,16 +59,22 @@ guide = Guide(program_dir, phase, strict, config_path, results_path, repo_root)
 
 # %%
 # The rules of this guide and what they find in its first program: the one cell to update when the
-# pack's rules change. Issue 21 adds the account-level rules (aws-appflow-iam-user-enforce-mfa,
-# aws-appflow-iam-policy-disallow-full-access, and the Amazon Macie and default security controls
-# rules); until they are in the pack, the rules below are the ones that read this guide's resources,
-# and the first program passes them all: the gap issue 21 closes.
+# pack's rules change.
 TOPIC = [
-    "aws-appflow-iam-policy-enforce-secretsmanager-conditions",
-    "aws-appflow-s3-bucket-policy-enforce-source-account",
-    "aws-appflow-stack-enable-cloudtrail",
+    "aws-appflow-iam-user-enforce-mfa",
+    "aws-appflow-iam-policy-disallow-full-access",
+    "aws-appflow-s3-bucket-enable-macie",
+    "aws-appflow-s3-bucket-enforce-default-security-controls",
+    "aws-appflow-kms-key-enforce-default-security-controls",
 ]
-EXPECTED_BEFORE = []  # (rule, resource) pairs the first program must produce, at each rule's level
+EXPECTED_BEFORE = [  # (rule, resource) pairs the first program must produce, at each rule's level
+    ("aws-appflow-iam-user-enforce-mfa", "analyst"),
+    ("aws-appflow-iam-policy-disallow-full-access", "analyst-appflow"),
+    ("aws-appflow-iam-policy-disallow-full-access", "flow-runner-appflow"),
+    ("aws-appflow-s3-bucket-enable-macie", "landing"),
+    ("aws-appflow-s3-bucket-enforce-default-security-controls", "landing"),  # Block Public Access off
+    ("aws-appflow-s3-bucket-enforce-default-security-controls", "landing"),  # ACLs on, one grants the public
+]
 CONFIG = guide.config({})
 guide.describe(TOPIC, CONFIG)
 
@@ -81,8 +87,8 @@ guide.describe(TOPIC, CONFIG)
 # - an IAM user for the analyst, with a console password and an access key, and no MFA anywhere;
 # - AWS's `AmazonAppFlowFullAccess` attached to that user, "to get started", and a role for the job
 #   that starts flows with `appflow:*` on `*`;
-# - the landing bucket's Block Public Access switched off and ACLs turned back on (`ObjectWriter`),
-#   because a partner once needed a public link;
+# - the landing bucket's Block Public Access switched off and ACLs turned back on (`ObjectWriter`) with a
+#   public-read ACL, because a partner once needed a public link;
 # - no Macie.
 
 # %%
@@ -121,6 +127,7 @@ aws.iam.RolePolicy("flow-runner-appflow", role=runner.id, policy=json.dumps({
 aws.s3.BucketPublicAccessBlock("landing-public-access", bucket=bucket.id, block_public_acls=False,
                                block_public_policy=False, ignore_public_acls=False, restrict_public_buckets=False)
 aws.s3.BucketOwnershipControls("landing-ownership", bucket=bucket.id, rule={"object_ownership": "ObjectWriter"})
+aws.s3.BucketAclV2("landing-acl", bucket=bucket.id, acl="public-read")
 
 # %%
 report_before = guide.check(before if guide.teaching else program_dir, CONFIG)
@@ -138,8 +145,13 @@ guide.record("before", report_before)
 #   narrower form in its message.
 # - **Macie** (advisory): the landing bucket, which the flow writes to, is covered by no Macie
 #   classification job, and the config does not say Macie runs for the organisation.
-# - **Default controls** (mandatory: the program turns a default off): the `BucketPublicAccessBlock`
-#   with all four settings off, and `ObjectWriter` ownership, which turns ACLs back on.
+# - **Default controls** (`aws-appflow-s3-bucket-enforce-default-security-controls`, mandatory: the
+#   program turns a default off), two findings on the bucket: the `BucketPublicAccessBlock` with all
+#   four settings off, and `ObjectWriter` ownership, which turns ACLs back on, with an ACL that grants
+#   the public read access. `ObjectWriter` alone, with no ACL granting anyone outside the account,
+#   would not be reported: the rule reports what exposes the data, not a setting by itself.
+# - The key rule (`aws-appflow-kms-key-enforce-default-security-controls`) stays silent: the key is
+#   enabled and keeps AWS's 30-day deletion waiting period.
 #
 # The other rules of the pack have nothing to say here: the data stack itself is the compliant one of
 # the other guides.

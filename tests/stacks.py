@@ -43,6 +43,12 @@ def bucket_policy(bucket_arn: str) -> str:
     ]})
 
 
+# What the operator needs on the flow it runs, not appflow:* on * (aws-appflow-iam-policy-disallow-full-access).
+FLOW_OPERATOR_ACTIONS = ("appflow:DescribeFlow", "appflow:DescribeFlowExecutionRecords", "appflow:StartFlow",
+                         "appflow:StopFlow")
+OPERATED_FLOWS = "arn:aws:appflow:*:*:flow/salesforce-accounts-to-s3"
+
+
 def operator_policy() -> str:
     return json.dumps(operator_policy_document())
 
@@ -50,7 +56,7 @@ def operator_policy() -> str:
 def operator_policy_document() -> dict:
     """The AppFlow operator's IAM policy, with the Secrets Manager conditions the AWS page gives."""
     return {"Version": "2012-10-17", "Statement": [
-        {"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*", "Resource": "*"},
+        {"Sid": "AppFlow", "Effect": "Allow", "Action": list(FLOW_OPERATOR_ACTIONS), "Resource": OPERATED_FLOWS},
         {"Sid": "SecretsManagerCreateSecretAccess", "Effect": "Allow", "Action": "secretsmanager:CreateSecret",
          "Resource": "*", "Condition": {"StringLike": {"secretsmanager:Name": "appflow!*"},
                                         "ForAnyValue:StringEquals": {"aws:CalledVia": ["appflow.amazonaws.com"]}}},
@@ -131,3 +137,15 @@ def macie_coverage(bucket_name, bucket_urn: str, account: str = "aws:macie2/acco
             "s3JobDefinition": {"bucketDefinitions": [{"accountId": ACCOUNT, "buckets": [bucket_name]}]}},
              deps={"s3JobDefinition": [bucket_urn]}),
     ]
+
+
+def mfa_policy_document() -> dict:
+    """The policy AWS documents for IAM users: deny every action but managing one's own MFA device
+    unless the request was authenticated with MFA (BoolIfExists: access-key requests carry no key)."""
+    setup = ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices",
+             "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"]
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AllowManageOwnMFA", "Effect": "Allow", "Action": setup,
+         "Resource": "arn:aws:iam::*:user/${aws:username}"},
+        {"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny", "NotAction": setup, "Resource": "*",
+         "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]}

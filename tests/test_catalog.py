@@ -15,7 +15,7 @@ from conftest import REPO_ROOT
 
 POLICIES_DIR = os.path.join(REPO_ROOT, "policy-pack", "appflow_guard", "policies")
 NAME_PATTERN = re.compile(
-    r"^aws-appflow-(?:(?:flow|connectorprofile|kms-key|secretsmanager-secret|iam-policy|s3-bucket|"
+    r"^aws-appflow-(?:(?:flow|connectorprofile|kms-key|secretsmanager-secret|iam-policy|iam-user|s3-bucket|"
     r"s3-bucket-policy|provider|stack)-)?(?:configure|enforce|disallow|enable|missing|verify|remediate)"
     r"(?:-[a-z0-9]+)+$")
 GROUPS_WITHOUT_PREFIX = {"general"}

@@ -18,6 +18,7 @@ KNOWN = {value for name, value in vars(types).items() if name.isupper() and isin
 # pulumi-aws types without an aws-native counterpart (aws-native keeps them on the key and bucket).
 NO_NATIVE_COUNTERPART = {types.KMS_KEY_POLICY, "aws:s3/bucketV2:BucketV2"} | types.S3_ENCRYPTION_TYPES | \
     types.S3_PUBLIC_ACCESS_TYPES | {types.MACIE_CLASSIFICATION_JOB}  # inline in the bucket; no native job
+NO_NATIVE_COUNTERPART |= types.IAM_ATTACHMENT_TYPES  # aws-native keeps them on the User, Group, Role, ManagedPolicy
 COUNTERPARTS = {
     types.FLOW: types.NATIVE_FLOW, types.CONNECTOR_PROFILE: types.NATIVE_CONNECTOR_PROFILE,
     types.KMS_KEY: types.NATIVE_KMS_KEY, types.KMS_ALIAS: types.NATIVE_KMS_ALIAS,
@@ -27,6 +28,7 @@ COUNTERPARTS = {
     "aws:iam/groupPolicy:GroupPolicy": "aws-native:iam:GroupPolicy", types.IAM_ROLE: types.NATIVE_IAM_ROLE,
     types.CLOUDTRAIL: types.NATIVE_CLOUDTRAIL, types.AWS_PROVIDER: types.NATIVE_PROVIDER,
     types.MACIE_ACCOUNT: types.NATIVE_MACIE_SESSION,
+    types.IAM_USER: types.NATIVE_IAM_USER, types.IAM_GROUP: types.NATIVE_IAM_GROUP,
 }
 
 

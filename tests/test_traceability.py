@@ -17,18 +17,6 @@ PAGE = traceability.page_text()
 SENTENCES = traceability.sentences()
 ROWS = {row.sentence.text: row for row in traceability.rows()}
 
-# Issue 21: the sentences the four new rules (MFA and individual users, least privilege, Amazon Macie,
-# default security controls) take in their ENFORCES. They have no rule in this branch and must get
-# no reason: their tests are strict xfails, so once a rule claims one the test fails until the
-# sentence leaves this list. The lead removes the list when the rules merge.
-PENDING_RULES = {
-    "For data protection purposes, we recommend that you protect AWS account credentials and set up "
-    "individual users with AWS IAM Identity Center or AWS Identity and Access Management (IAM).":
-        "issue 21: aws-appflow-iam-user-enforce-mfa (individual users, IAM Identity Center for people)",
-    "Use multi-factor authentication (MFA) with each account.": "issue 21: aws-appflow-iam-user-enforce-mfa",
-}
-
-
 def reference_seed() -> Path | None:
     """The project's seed, in a shared/seed folder beside the checkout or one of its parents."""
     for folder in Path(REPO_ROOT).resolve().parents:
@@ -112,20 +100,12 @@ def test_every_enforces_entry_is_a_verbatim_sentence_of_the_page(module):
 def test_every_reason_is_for_a_sentence_of_the_page_and_every_reason_is_used():
     assert traceability.unknown_sentences(traceability.SENTENCE_REASONS) == []
     assert set(traceability.SENTENCE_REASONS.values()) == set(traceability.REASONS)
-    assert traceability.unknown_sentences(PENDING_RULES) == []
 
 
-@pytest.mark.parametrize("sentence", [
-    pytest.param(sentence.text, marks=pytest.mark.xfail(strict=True, reason=PENDING_RULES[sentence.text]))
-    if sentence.text in PENDING_RULES else sentence.text
-    for sentence in SENTENCES], ids=[f"sentence-{sentence.number}" for sentence in SENTENCES])
+@pytest.mark.parametrize("sentence", [sentence.text for sentence in SENTENCES],
+                         ids=[f"sentence-{sentence.number}" for sentence in SENTENCES])
 def test_every_sentence_has_rules_or_a_reason(sentence):
     assert traceability.problems([ROWS[sentence]]) == []
-
-
-def test_pending_sentences_have_no_reason_either():
-    """A reason would hide them: they are for rules."""
-    assert [text for text in PENDING_RULES if ROWS[text].reason is not None] == []
 
 
 def test_the_rules_on_some_sentences():

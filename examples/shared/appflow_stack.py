@@ -11,6 +11,9 @@ import pulumi_aws as aws
 
 DEFAULT = object()
 LANDING_TAGS = {"team": "data-platform", "data-classification": "confidential"}
+# What people who run the flow need on it: not appflow:* on every resource (least privilege).
+FLOW_OPERATOR_ACTIONS = ("appflow:DescribeFlow", "appflow:DescribeFlowExecutionRecords", "appflow:StartFlow",
+                         "appflow:StopFlow")
 
 
 def account_id() -> pulumi.Output:
@@ -130,8 +133,9 @@ def audit_trail(name="audit") -> aws.cloudtrail.Trail:
                                 is_multi_region_trail=True, enable_log_file_validation=True, enable_logging=True)
 
 
-def operator_policy(name="appflow-operator", scoped_secrets_access=True) -> aws.iam.Policy:
-    """The IAM policy for people who run flows, with the AWS page's Secrets Manager scoping."""
+def operator_policy(name="appflow-operator", scoped_secrets_access=True, appflow_actions_on_flow=True) -> aws.iam.Policy:
+    """The IAM policy for people who run the flow: its AppFlow actions on it, and the AWS page's Secrets
+    Manager scoping."""
     create = {"Sid": "SecretsManagerCreateSecretAccess", "Effect": "Allow", "Action": "secretsmanager:CreateSecret",
               "Resource": "*"}
     share = {"Sid": "SecretsManagerPutResourcePolicyAccess", "Effect": "Allow",
@@ -142,9 +146,12 @@ def operator_policy(name="appflow-operator", scoped_secrets_access=True) -> aws.
                                "ForAnyValue:StringEquals": called_via}
         share["Condition"] = {"ForAnyValue:StringEquals": called_via, "StringEqualsIgnoreCase": {
             "secretsmanager:ResourceTag/aws:secretsmanager:owningService": "appflow"}}
+    appflow = {"Sid": "AppFlow", "Effect": "Allow", "Action": list(FLOW_OPERATOR_ACTIONS),
+               "Resource": "arn:aws:appflow:*:*:flow/salesforce-accounts-to-s3"}
+    if not appflow_actions_on_flow:
+        appflow.update(Action="appflow:*", Resource="*")
     return aws.iam.Policy(name, name="appflow-operator", description="Runs AppFlow flows", policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*", "Resource": "*"}, create, share]}))
+        "Version": "2012-10-17", "Statement": [appflow, create, share]}))
 
 
 def compliant_stack(**overrides):

@@ -14,6 +14,9 @@ import pulumi_aws_native as aws_native
 DEFAULT = object()
 LANDING_TAGS = [{"key": "team", "value": "data-platform"}, {"key": "data-classification", "value": "confidential"}]
 FLOW_TAGS = [{"key": "team", "value": "data-platform"}, {"key": "data-classification", "value": "confidential"}]
+# What people who run the flow need on it: not appflow:* on every resource (least privilege).
+FLOW_OPERATOR_ACTIONS = ("appflow:DescribeFlow", "appflow:DescribeFlowExecutionRecords", "appflow:StartFlow",
+                         "appflow:StopFlow")
 
 
 def account_id() -> pulumi.Output:
@@ -141,8 +144,10 @@ def operator_policy(name="appflow-operator", scoped_secrets_access=True) -> aws_
             "secretsmanager:ResourceTag/aws:secretsmanager:owningService": "appflow"}}
     return aws_native.iam.ManagedPolicy(name, managed_policy_name="appflow-operator", description="Runs AppFlow flows",
                                         policy_document={"Version": "2012-10-17", "Statement": [
-                                            {"Sid": "AppFlow", "Effect": "Allow", "Action": "appflow:*",
-                                             "Resource": "*"}, create, share]})
+                                            {"Sid": "AppFlow", "Effect": "Allow",
+                                             "Action": list(FLOW_OPERATOR_ACTIONS),
+                                             "Resource": "arn:aws:appflow:*:*:flow/salesforce-accounts-to-s3"},
+                                            create, share]})
 
 
 def compliant_stack(**overrides):

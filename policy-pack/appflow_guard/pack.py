@@ -16,6 +16,7 @@ from .policies.flow import (
 )
 from .policies.general import disallow_sensitive_data_in_names_and_tags
 from .policies.iam import policy_enforce_secretsmanager_conditions
+from .policies.iam import policy_disallow_full_access, user_enforce_mfa
 from .policies.kms import key_disallow_wildcard_principal, key_enable_rotation, key_remediate_rotation
 from .policies.kms import key_enforce_default_security_controls
 from .policies.provider import enable_fips_endpoint, enforce_tls
@@ -52,6 +53,8 @@ RULE_MODULES = (
     bucket_enable_macie,
     bucket_enforce_default_security_controls,
     key_enforce_default_security_controls,
+    user_enforce_mfa,
+    policy_disallow_full_access,
     key_remediate_rotation,
     flow_remediate_customer_managed_key,
     connectorprofile_remediate_customer_managed_key,

@@ -40,7 +40,8 @@ from appflow_guard.pack import POLICIES
 from appflow_guard.core.values import plain
 from harness import UNKNOWN, Spec, _options, provider, stack_resources, urn
 from native_stacks import mixed_stack, native_stack
-from stacks import ACCOUNT, BUCKET_NAME, KEY_ARN, SECRET_ARN, bucket_policy, compliant_stack, key_policy, operator_policy
+from stacks import (ACCOUNT, BUCKET_NAME, KEY_ARN, SECRET_ARN, bucket_policy, compliant_stack, key_policy,
+                    mfa_policy_document, operator_policy)
 
 PROFILE_ENV = "APPFLOW_GUARD_HYPOTHESIS_PROFILE"
 PROFILE = os.environ.get(PROFILE_ENV, "fast")
@@ -253,7 +254,34 @@ def extended_stack(phase: str) -> list[Spec]:
             deps={"kmsArn": [key], "sourceFlowConfig": [urn("aws:s3/bucket:Bucket", "landing")],
                   "destinationFlowConfigs": [staging]}),
     ]
-    return specs
+    return specs + iam_people(phase)
+
+
+def iam_people(phase: str) -> list[Spec]:
+    """An IAM user with a password and a key, in a group that requires MFA, and the attachments the
+    MFA and least-privilege rules follow (by name, by dependency, by ARN)."""
+    def computed(value):
+        return UNKNOWN if phase == "preview" else value
+
+    user, group = urn("aws:iam/user:User", "operator"), urn("aws:iam/group:Group", "operators")
+    mfa, mfa_arn = urn("aws:iam/policy:Policy", "require-mfa"), "arn:aws:iam::123456789012:policy/require-mfa"
+    return [
+        Spec("aws:iam/user:User", "operator", {"name": "flow-operator", "permissionsBoundary": computed(mfa_arn)},
+             deps={"permissionsBoundary": [mfa]}),
+        Spec("aws:iam/userLoginProfile:UserLoginProfile", "operator-login", {"user": "flow-operator"}, deps={"user": [user]}),
+        Spec("aws:iam/accessKey:AccessKey", "operator-key", {"user": "flow-operator", "status": "Active"},
+             deps={"user": [user]}),
+        Spec("aws:iam/group:Group", "operators", {"name": "operators"}),
+        Spec("aws:iam/userGroupMembership:UserGroupMembership", "operator-groups",
+             {"user": "flow-operator", "groups": ["operators"]}, deps={"user": [user], "groups": [group]}),
+        Spec("aws:iam/policy:Policy", "require-mfa", {"name": "require-mfa", "policy": json.dumps(mfa_policy_document()),
+                                                      "arn": computed(mfa_arn)}),
+        Spec("aws:iam/policyAttachment:PolicyAttachment", "require-mfa-everywhere",
+             {"name": "require-mfa", "groups": ["operators"], "users": [], "policyArn": computed(mfa_arn)},
+             deps={"groups": [group], "policyArn": [mfa]}),
+        Spec("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "operators-read-only",
+             {"group": "operators", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, deps={"group": [group]}),
+    ]
 
 
 def native_connector_profiles(phase: str) -> list[Spec]:
@@ -324,6 +352,13 @@ def native_extended_stack(phase: str) -> list[Spec]:
             "tasks": [{"taskType": "Map_all", "sourceFields": []}],
             "triggerConfig": {"triggerType": "OnDemand"}, "tags": [{"key": "team", "value": "data-platform"}]},
             deps={"sourceFlowConfig": [urn("aws-native:s3:Bucket", "landing")], "destinationFlowConfigList": [staging]}),
+        Spec("aws-native:iam:Group", "ops", {"groupName": "ops", "managedPolicyArns": [
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"], "policies": [
+            {"policyName": "require-mfa", "policyDocument": mfa_policy_document()}]}),
+        Spec("aws-native:iam:User", "ops-user", {"userName": "ops", "groups": ["ops"], "loginProfile": {
+            "password": computed("pw"), "passwordResetRequired": True}}, deps={"groups": [urn("aws-native:iam:Group", "ops")]}),
+        Spec("aws-native:iam:ManagedPolicy", "require-mfa", {"policyDocument": mfa_policy_document(), "users": ["ops"],
+                                                             "groups": ["ops"], "roles": ["appflow-redshift"]}),
     ]
     return specs
 

@@ -269,12 +269,21 @@ def test_04_names_on_the_sensitive_tags_example(run_guide):
 
 
 def test_07_account_default(run_guide):
-    """Issue 21's account-level rules are not in this branch: the first program passes, the gap the issue
-    closes. When they merge, the guide's rule cell and this test list their findings."""
+    """Written from the rules' documented behaviour: MFA and least privilege are advisory, Macie too;
+    a bucket whose defaults the program turns off is mandatory, once for Block Public Access and once
+    for the ACL that ObjectWriter ownership lets grant the public."""
     results, notebook = run_guide("07-account-protections")
-    assert results["before"] == {"blocked": False, "counts": {}, "findings": [], "levels": {}}
-    assert results["after"] == {"blocked": False, "counts": {}, "findings": [], "levels": {}}
-    assert "0 finding(s): none. The preview would go ahead." in printed(notebook)
+    assert triples(results["before"]) == [
+        ("aws-appflow-iam-policy-disallow-full-access", "analyst-appflow", "advisory"),
+        ("aws-appflow-iam-policy-disallow-full-access", "flow-runner-appflow", "advisory"),
+        ("aws-appflow-iam-user-enforce-mfa", "analyst", "advisory"),
+        ("aws-appflow-s3-bucket-enable-macie", "landing", "advisory"),
+        ("aws-appflow-s3-bucket-enforce-default-security-controls", "landing", "mandatory"),
+        ("aws-appflow-s3-bucket-enforce-default-security-controls", "landing", "mandatory"),
+    ]
+    assert results["before"]["blocked"] is True
+    assert results["after"]["findings"] == [] and results["after"]["blocked"] is False
+    assert "IAM Identity Center" in printed(notebook)
 
 
 def test_07_account_on_the_iam_example_in_update(run_guide):

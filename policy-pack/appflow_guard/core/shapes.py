@@ -24,7 +24,9 @@ _DOCUMENT_FIELDS = {
 }
 
 # Inline policies of a role: (list property, document property of each entry).
-_INLINE_POLICIES = {types.IAM_ROLE: ("inlinePolicies", "policy"), types.NATIVE_IAM_ROLE: ("policies", "policyDocument")}
+_INLINE_POLICIES = {types.IAM_ROLE: ("inlinePolicies", "policy"), types.NATIVE_IAM_ROLE: ("policies", "policyDocument"),
+                    types.NATIVE_IAM_USER: ("policies", "policyDocument"),
+                    types.NATIVE_IAM_GROUP: ("policies", "policyDocument")}
 
 # A flow's list of destinations.
 _DESTINATIONS = {types.FLOW: "destinationFlowConfigs", types.NATIVE_FLOW: "destinationFlowConfigList"}
@@ -55,6 +57,11 @@ NAME_FIELDS = ("name", "namePrefix", "description", "bucket", "bucketPrefix", "c
 def document_field(resource_type: str) -> str:
     """The property that holds the policy document of a key, bucket policy or IAM policy."""
     return _DOCUMENT_FIELDS.get(resource_type, "policy")
+
+
+def holds_inline_policies(resource_type: str) -> bool:
+    """Whether a principal holds policy documents in a list of its own (a role; an aws-native user or group)."""
+    return resource_type in _INLINE_POLICIES
 
 
 def policy_documents(resource_type: str, props: dict) -> Iterator[tuple[str, Any]]:

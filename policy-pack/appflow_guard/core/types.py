@@ -96,5 +96,45 @@ S3_PUBLIC_ACCESS_TYPES = frozenset({S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_ACCOUNT_PU
 PROVIDER_TYPES = frozenset({AWS_PROVIDER, NATIVE_PROVIDER})
 
 
+# IAM principals and what attaches policies to them (the MFA and least-privilege rules) --------
+# aws-native has no AccessKey, UserToGroupAddition or (inline) Policy resource: a native User holds
+# loginProfile, groups, managedPolicyArns and policies; a ManagedPolicy names its users, groups, roles.
+
+IAM_USER = "aws:iam/user:User"
+IAM_GROUP = "aws:iam/group:Group"
+IAM_USER_LOGIN_PROFILE = "aws:iam/userLoginProfile:UserLoginProfile"
+IAM_ACCESS_KEY = "aws:iam/accessKey:AccessKey"
+IAM_GROUP_MEMBERSHIP = "aws:iam/groupMembership:GroupMembership"
+IAM_USER_GROUP_MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
+IAM_POLICY = "aws:iam/policy:Policy"
+IAM_USER_POLICY = "aws:iam/userPolicy:UserPolicy"
+IAM_GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+IAM_POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+IAM_USER_POLICY_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+IAM_GROUP_POLICY_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive"
+IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"
+IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"
+NATIVE_IAM_USER = "aws-native:iam:User"
+NATIVE_IAM_GROUP = "aws-native:iam:Group"
+NATIVE_IAM_MANAGED_POLICY = "aws-native:iam:ManagedPolicy"
+NATIVE_IAM_USER_POLICY = "aws-native:iam:UserPolicy"
+NATIVE_IAM_GROUP_POLICY = "aws-native:iam:GroupPolicy"
+NATIVE_IAM_ROLE_POLICY = "aws-native:iam:RolePolicy"
+
+IAM_USER_TYPES = frozenset({IAM_USER, NATIVE_IAM_USER})
+IAM_GROUP_TYPES = frozenset({IAM_GROUP, NATIVE_IAM_GROUP})
+IAM_MANAGED_POLICY_TYPES = frozenset({IAM_POLICY, NATIVE_IAM_MANAGED_POLICY})
+IAM_ATTACHMENT_TYPES = frozenset({
+    IAM_USER_LOGIN_PROFILE, IAM_ACCESS_KEY, IAM_GROUP_MEMBERSHIP, IAM_USER_GROUP_MEMBERSHIP, IAM_POLICY_ATTACHMENT,
+    IAM_USER_POLICY_ATTACHMENT, IAM_GROUP_POLICY_ATTACHMENT, IAM_ROLE_POLICY_ATTACHMENT,
+    IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE, IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE, IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
+})
+IAM_PRINCIPAL_TYPES = IAM_USER_TYPES | IAM_GROUP_TYPES | IAM_ROLE_TYPES
+IAM_GRAPH_TYPES = IAM_PRINCIPAL_TYPES | IAM_DOCUMENT_TYPES | IAM_ATTACHMENT_TYPES
+
+
 def is_native(resource_type: str) -> bool:
     return resource_type.startswith("aws-native:") or resource_type == NATIVE_PROVIDER
