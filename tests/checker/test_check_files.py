@@ -42,8 +42,8 @@ def test_the_worst_project_decides_and_each_is_reported(stacks, capsys):
     assert [line for line in out.splitlines() if line.startswith("== ")] == [
         "== stacks/good", "== stacks/keys", "== stacks/web: skipped, not a Python program"]
     good, keys = out.split("== stacks/keys\n")
-    assert "passed; 0 mandatory, 0 advisory, 0 remediated on 11 resources (preview)" in good
-    assert ("blocked: mandatory policy violations; 3 mandatory, 0 advisory, 0 remediated on 11 resources (preview)"
+    assert "passed; 0 mandatory, 0 advisory, 0 remediated on 13 resources (preview)" in good
+    assert ("blocked: mandatory policy violations; 3 mandatory, 0 advisory, 0 remediated on 13 resources (preview)"
             in keys)
 
 

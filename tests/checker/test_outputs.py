@@ -40,7 +40,7 @@ def test_json_report_follows_the_contract(capsys):
     report = json.loads(out)
     assert code == 1
     assert set(report) == {"phase", "pack", "findings", "summary"}
-    assert report["summary"] == {"resources": 11, "findings": 4, "mandatory": 4, "advisory": 0, "remediate": 0,
+    assert report["summary"] == {"resources": 13, "findings": 4, "mandatory": 4, "advisory": 0, "remediate": 0,
                                  "blocked": True}
     finding = report["findings"][0]
     assert finding == {
@@ -69,7 +69,7 @@ def test_text_report_reads_like_the_policies_section_of_a_preview(capsys):
         "          connectionMode is Public for a Salesforce connection, which supports private connections; "
         "set connection_mode=\"Private\".",
         "",
-        "passed; 0 mandatory, 1 advisory, 0 remediated on 11 resources (preview)",
+        "passed; 0 mandatory, 1 advisory, 0 remediated on 13 resources (preview)",
     ]
     assert "\033[" not in out
 
@@ -155,15 +155,15 @@ def test_markdown_report_is_a_pull_request_comment(capsys):
     assert lines[:8] == [
         "### ❌ appflow-guard: blocked (preview)",
         "",
-        "blocked: mandatory policy violations; 3 mandatory, 0 advisory, 0 remediated on 11 resources (preview)",
+        "blocked: mandatory policy violations; 3 mandatory, 0 advisory, 0 remediated on 13 resources (preview)",
         "",
         "| mandatory | advisory | remediated | resources | phase |",
         "|---:|---:|---:|---:|---|",
-        "| 3 | 0 | 0 | 11 | preview |",
+        "| 3 | 0 | 0 | 13 | preview |",
         ""]
     # As GitHub renders it: the masked URL's *** and _ stay literal, no cell is split or lost.
     counts, findings = markdown_tables(out)
-    assert counts == [["mandatory", "advisory", "remediated", "resources", "phase"], ["3", "0", "0", "11", "preview"]]
+    assert counts == [["mandatory", "advisory", "remediated", "resources", "phase"], ["3", "0", "0", "13", "preview"]]
     assert findings == [
         ["Policy", "Resource", "Level", "Message"],
         ["aws-appflow-connectorprofile-disallow-credentials-in-urls", "salesforce", "mandatory",
@@ -226,7 +226,7 @@ def test_html_report_is_one_self_contained_page_with_the_heat_map(tmp_path, caps
                      "content": "default-src 'none'; style-src 'unsafe-inline'"}) in page.tags
     assert page.texts["h1"] == ["❌ appflow-guard: blocked (preview)"]
     assert page.texts["p"][0] == "blocked: mandatory policy violations; 4 mandatory, 0 advisory, 0 remediated " \
-                                 "on 11 resources (preview)"
+                                 "on 13 resources (preview)"
     alt = ("Heat map of findings per policy (rows) and resource (columns): preview: 4 finding(s), blocked "
            "(aws-appflow-s3-bucket-policy-enforce-source-account on landing-policy: 2 mandatory; "
            "aws-appflow-s3-bucket-configure-sse-kms-customer-managed-key on landing: 1 mandatory; "
@@ -248,7 +248,7 @@ def test_html_report_is_one_self_contained_page_with_the_heat_map(tmp_path, caps
         "aws-appflow-s3-bucket-policy-enforce-source-account on landing-policy: 2 mandatory"]
     assert page.rows[2:] == [["Policy", "Resource", "Level", "Message"]] + [list(row) for row in UNPROTECTED_BUCKET]
     assert page.rows[:2] == [["mandatory", "advisory", "remediated", "resources", "phase"],
-                             ["4", "0", "0", "11", "preview"]]
+                             ["4", "0", "0", "13", "preview"]]
     assert ("li", {}) in page.tags and "urn:pulumi:dev::unprotected-bucket::aws:s3/bucket:Bucket::landing" in text
     assert "</tbody></table>\n<details>\n<summary>Details: what each policy checks" in text  # collapsed, after the table
 

@@ -27,6 +27,11 @@ STACK_POLICIES = [
     "aws-appflow-s3-bucket-enforce-tls-only",
     "aws-appflow-stack-enable-cloudtrail",
     "aws-appflow-stack-verify-external-references",
+    "aws-appflow-s3-bucket-enable-macie",
+    "aws-appflow-s3-bucket-enforce-default-security-controls",
+    "aws-appflow-kms-key-enforce-default-security-controls",
+    "aws-appflow-iam-user-enforce-mfa",
+    "aws-appflow-iam-policy-disallow-full-access",
 ]
 
 
@@ -56,7 +61,8 @@ def audit(config=None):
 def test_stack_policies_are_split_in_pack_order_without_the_disabled_ones():
     with evaluation_on_a_pack({"aws-appflow-kms-key-enable-rotation": "disabled"}) as evaluation:
         enabled = [name for name in STACK_POLICIES if name != "aws-appflow-kms-key-enable-rotation"]
-        assert (evaluation.kept, evaluation.shared) == (enabled[:5], enabled[5:])
+        assert len(enabled) == 14
+        assert (evaluation.kept, evaluation.shared) == (enabled[:7], enabled[7:])
 
 
 def test_no_second_process_starts_once_the_first_has_stopped(monkeypatch):
