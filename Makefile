@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml requirements.txt
 cli:
 	@scripts/build-engine >/dev/null
 
-# Everything, the engine agreement suite (marker e2e) included.
+# Everything, the engine agreement suite (marker e2e) included. loadgroup: a module marked with one
+# xdist_group (tests/e2e/test_org_policy.py: one service, one published pack) runs on one worker.
 test: $(STAMP) cli
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The hardening property tests with the long profile (>= 100,000 cases); prints cases, failures, time.
 fuzz: $(STAMP)
