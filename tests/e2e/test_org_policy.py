@@ -52,6 +52,7 @@ def org(tmp_path_factory):
     cloud = CloudStandIn(str(root / "cloud"), ORGANIZATION)
     server = cloud.serve()
     workspace = OrgWorkspace(build_engine(), str(root / "runner"), cloud)
+    workspace.use_wheelhouse(str(root / "wheelhouse"), os.path.join(REPO_ROOT, "requirements.txt"))
     workspace.login()
     workspace.published = workspace.publish(REPO_ROOT)
     workspace.stacks = {}
