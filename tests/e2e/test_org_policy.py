@@ -35,6 +35,7 @@ NON_COMPLIANT = os.path.join(REPO_ROOT, "examples", "aws-managed-keys")
 # so requiring cost-centre as well, at mandatory, blocks it: a config given to `enable` changes the verdict.
 STRICT_TAGS = {"aws-appflow-flow-missing-tags": {"enforcementLevel": "mandatory",
                                                  "requiredTags": ["team", "cost-centre"]}}
+ADVISORY_FIRST = {"all": "advisory"}
 VERSION = "0.1.0"
 
 
@@ -147,13 +148,30 @@ def test_enabled_pack_is_installed_on_a_fresh_runner_and_enforced_with_the_enabl
     assert passed.exit_code == exit_code == 0, passed.stdout + passed.stderr
     assert engine_findings(passed, descriptions) == expected
 
+    # Rolling out advisory first: every policy reports, nothing blocks.
+    org.enable("latest", ADVISORY_FIRST)
+    reported = preview(org, NON_COMPLIANT)
+    exit_code, expected = checker_findings(NON_COMPLIANT, ADVISORY_FIRST, tmp_path)
+    assert reported.exit_code == exit_code == 0, reported.stdout + reported.stderr
+    assert engine_findings(reported, descriptions) == expected
+    assert expected and {finding[3] for finding in expected} == {"advisory"}
+
 
 def test_invalid_config_is_accepted_by_enable_and_refused_at_the_first_preview(org):
-    """Neither `pulumi policy enable` nor the service validates the config (the CLI sends it as is; see
-    the stand-in's docstring); the engine checks required packs' config against their schemas when
-    it loads them, so the next preview of every stack fails, naming the policy and the key."""
+    """`pulumi policy enable` sends the config as it is and the stand-in stores it (see its docstring);
+    `pulumi policy validate-config` checks it against the published schema, and the engine checks
+    required packs' config against their schemas when it loads them, so the next preview of every
+    stack fails, naming the policy and the key."""
     invalid = {"aws-appflow-flow-missing-tags": {"requiredTags": "team"}}
     org.enable("latest", invalid)
+    # `pulumi policy validate-config` reads the published schema from the service and names the key.
+    path = os.path.join(org.root, "invalid-config.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(invalid, handle)
+    validated = org.run(["policy", "validate-config", f"{ORGANIZATION}/{PACK}", VERSION, "--config", path], org.root)
+    assert validated.exit_code != 0
+    assert "aws-appflow-flow-missing-tags" in validated.stdout + validated.stderr
+    assert "requiredTags" in validated.stdout + validated.stderr, validated.stdout + validated.stderr
     run = preview(org, COMPLIANT)
     text = run.stdout + run.stderr
     assert run.exit_code != 0
