@@ -22,6 +22,8 @@ import pytest
 
 from conftest import REPO_ROOT
 
+pytestmark = pytest.mark.pack
+
 EXAMPLE = os.path.join(REPO_ROOT, "examples", "aws-managed-keys")
 STATE = os.path.join(REPO_ROOT, "tests", "data", "states", "aws-managed-keys.json")
 PACK_ENTRY = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt")

@@ -621,11 +621,20 @@ class CloudStandIn:
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
         """Starts serving in a daemon thread; ``base_url`` is set to the address it listens on."""
-        server = ThreadingHTTPServer((host, port), _handler_for(self))
-        server.daemon_threads = True
+        server = _Server((host, port), _handler_for(self))
         self.base_url = f"http://{host}:{server.server_address[1]}"
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """The engine drops its kept-alive connections when it exits: not an error of the service."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class RawBody:
