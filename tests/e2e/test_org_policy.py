@@ -159,19 +159,20 @@ def test_enabled_pack_is_installed_on_a_fresh_runner_and_enforced_with_the_enabl
 
 def test_invalid_config_is_accepted_by_enable_and_refused_at_the_first_preview(org):
     """`pulumi policy enable` sends the config as it is and the stand-in stores it (see its docstring);
-    `pulumi policy validate-config` checks it against the published schema, and the engine checks
-    required packs' config against their schemas when it loads them, so the next preview of every
-    stack fails, naming the policy and the key."""
+    `pulumi policy validate-config` refuses it against the published schema without saying where;
+    the engine checks required packs' config against their schemas when it loads them, so the next
+    preview of every stack fails, naming the policy and the key."""
     invalid = {"aws-appflow-flow-missing-tags": {"requiredTags": "team"}}
     org.enable("latest", invalid)
-    # `pulumi policy validate-config` reads the published schema from the service and names the key.
+    # `pulumi policy validate-config` reads the published schema from the service and refuses the file,
+    # but (v3.274.1) names neither the policy nor the key: only the schema's complaint.
     path = os.path.join(org.root, "invalid-config.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(invalid, handle)
     validated = org.run(["policy", "validate-config", f"{ORGANIZATION}/{PACK}", VERSION, "--config", path], org.root)
     assert validated.exit_code != 0
-    assert "aws-appflow-flow-missing-tags" in validated.stdout + validated.stderr
-    assert "requiredTags" in validated.stdout + validated.stderr, validated.stdout + validated.stderr
+    assert validated.stderr.strip() == ("error: policy pack configuration is invalid: "
+                                        "Invalid type. Expected: array, given: string")
     run = preview(org, COMPLIANT)
     text = run.stdout + run.stderr
     assert run.exit_code != 0
