@@ -184,13 +184,15 @@ def summary_lines(engine: dict) -> list[str]:
         lines.append(f"  `pulumi policy publish` tarball: {tarball['bytes']:,} bytes, {tarball['files']} files "
                      f"({tarball['unpacked_bytes']:,} bytes unpacked)")
     if rollout.get("measured"):
-        lines.append(f"  fresh runner, {rollout['resources']} resources: first preview {rollout['first_preview_s']:.2f} s "
+        lines.append(f"  fresh runner, {rollout['resources']} resources: first preview "
+                     f"{rollout['first_preview_s']:.2f} s "
                      f"(downloads and installs the pack), second {rollout['second_preview_s']:.2f} s: the install "
                      f"costs {rollout['install_s']:.1f} s once")
     else:
         lines.append(f"  fresh runner: not measured ({rollout.get('reason')})")
     lines.append("  pulumi preview, median wall [CPU] seconds; in parentheses what the pack adds to no pack")
-    lines.append(f"  {'resources':>9} | {'no pack':>16} | {'control':>30} | {'appflow-guard':>30} | added ours/control, CPU")
+    lines.append(f"  {'resources':>9} | {'no pack':>16} | {'control':>30} | {'appflow-guard':>30} | "
+                 "added ours/control, CPU")
     for entry in engine["previews"].values():
         wall, cpu, added, added_cpu = (entry["median_s"], entry["cpu_median_s"], entry["added_s"],
                                        entry["added_cpu_s"])

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -127,7 +126,8 @@ def test_enabled_pack_is_installed_on_a_fresh_runner_and_enforced_with_the_enabl
     assert f"Installing policy pack {PACK}@v{VERSION} dependencies" in run.stdout
     # What the stack owner sees: the pack, the level, the policy, the resource and the reason.
     assert f"❌ {PACK}@v{VERSION}" in run.stdout
-    assert "[mandatory] [severity: low]  aws-appflow-flow-missing-tags  (aws:appflow:Flow: accounts-to-s3)" in run.stdout
+    assert ("[mandatory] [severity: low]  aws-appflow-flow-missing-tags  (aws:appflow:Flow: accounts-to-s3)"
+            in run.stdout)
 
     assert run.exit_code == 1, run.stdout + run.stderr
     assert pack_versions(run) == {f"{PACK}@{VERSION}"}
