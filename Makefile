@@ -57,8 +57,10 @@ notebooks: $(STAMP)
 guides-sync: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*.py
 
-# Start-up, throughput, memory, the control pack, checker vs checkov, notebooks: build/bench.json.
-# checkov goes into its own throwaway build/checkov-venv, never into .venv. Takes about 10 minutes.
+# Start-up, throughput, memory, the control pack, checker vs checkov, notebooks, and with the real
+# engine (bench/engine.py): the published tarball, a fresh runner's first preview, what the pack adds
+# to `pulumi preview`: build/bench.json. checkov goes into its own throwaway build/checkov-venv, never
+# into .venv. Takes about 15 minutes on an idle 2-core machine (--no-engine: 5 fewer).
 bench: $(STAMP)
 	$(PY) -m bench
 
