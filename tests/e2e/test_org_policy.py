@@ -7,8 +7,9 @@ InstallDependencies, virtualenv plus requirements.txt) and enforces it, with no 
 The engine (v3.274.1), pulumi-policy, the SDK and the pack are real; the Cloud service, the
 language host and the AWS providers are this project's stand-ins (tests/e2e/standins).
 
-The module shares one service, one PULUMI_HOME and one published pack (module-scoped, one xdist
-group: `make test` runs it on one worker); each test enables the pack with the config it needs.
+The module shares one service, one PULUMI_HOME and one published pack (a session fixture of this
+module, one xdist group: `make test --dist loadgroup` runs it on one worker); each test enables the
+pack with the config it needs, so each also holds alone.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def descriptions() -> dict[str, str]:
     return {policy.name: policy.description for policy in POLICIES}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: an xdist worker may tear module fixtures down between two tests
 def org(tmp_path_factory):
     """A logged-in runner, the pack published from the repository root, and one stack per example."""
     root = tmp_path_factory.mktemp("org")
