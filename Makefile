@@ -19,12 +19,13 @@ $(STAMP): pyproject.toml requirements.txt
 cli:
 	@scripts/build-engine >/dev/null
 
-# Everything, the engine agreement suite (marker e2e) included. The pack and the stand-ins start a few
-# hundred times; their bytecode is compiled once first (where PYTHONDONTWRITEBYTECODE is set, every
-# start would compile them again).
+# Everything, the engine agreement suite (marker e2e) included. loadgroup: a module marked with one
+# xdist_group (tests/e2e/test_org_policy.py: one service, one published pack) runs on one worker.
+# The pack and the stand-ins start a few hundred times; their bytecode is compiled once first (where
+# PYTHONDONTWRITEBYTECODE is set, every start would compile them again).
 test: $(STAMP) cli
 	@$(PY) -m compileall -q policy-pack/appflow_guard tests/e2e/standins
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The hardening property tests with the long profile (>= 100,000 cases); prints cases, failures, time.
 fuzz: $(STAMP)
@@ -59,8 +60,10 @@ notebooks: $(STAMP)
 guides-sync: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*.py
 
-# Start-up, throughput, memory, the control pack, checker vs checkov, notebooks: build/bench.json.
-# checkov goes into its own throwaway build/checkov-venv, never into .venv. Takes about 10 minutes.
+# Start-up, throughput, memory, the control pack, checker vs checkov, notebooks, and with the real
+# engine (bench/engine.py): the published tarball, a fresh runner's first preview, what the pack adds
+# to `pulumi preview`: build/bench.json. checkov goes into its own throwaway build/checkov-venv, never
+# into .venv. Takes about 15 minutes on an idle 2-core machine (--no-engine: 5 fewer).
 bench: $(STAMP)
 	$(PY) -m bench
 

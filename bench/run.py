@@ -6,7 +6,9 @@ Figures (all from one invocation, on this machine):
   3. peak RSS of the pack process on the largest stack;
   4. the same on a control pack of the same shape whose rules only read one property (the SDK floor);
   5. the offline checker end to end on a generated program next to checkov on the same estate in Terraform;
-  6. papermill time of every guide in notebooks/.
+  6. papermill time of every guide in notebooks/;
+  7. with the real engine (bench/engine.py): the published tarball, the first preview on a fresh runner
+     (installs the pack), and what the pack and the control pack add to `pulumi preview`.
 There are no timing assertions: targets are reported as met or missed.
 """
 
@@ -29,6 +31,7 @@ from appflow_guard import GC_THRESHOLDS
 from .analyzer import Requests, measure_stack, measure_startup
 from .checkov import ensure_checkov, run_checkov
 from .control import write_control_pack
+from .engine import bench_engine, summary_lines
 from .programs import write_pulumi_program, write_terraform
 from .stackgen import generate
 
@@ -44,6 +47,7 @@ TARGETS = {
     "checkov_speedup": 2.0,
     "everyday_checkov_speedup": 4.0,
     "notebooks_s": 60.0,
+    "engine_added_ratio": 1.1,
 }
 
 
@@ -296,6 +300,12 @@ def evaluate_targets(result: dict, sizes: list[int]) -> list[dict]:
             reason = (comparison.get("checkov", {}).get("reason") or comparison.get("checker", {}).get("reason")
                       or "not run")
             add(name, None, TARGETS[target], None, "x", reason)
+    engine = result.get("engine", {})
+    for entry in (engine.get("previews") or {}).values():
+        ratio = entry["added_cpu_ratio"]
+        add(f"pulumi preview at {entry['resources']:,} resources: CPU time the pack adds vs the control pack", ratio,
+            TARGETS["engine_added_ratio"], None if ratio is None else ratio <= TARGETS["engine_added_ratio"], "x",
+            "<= 1.1x what the control pack adds")
     notebooks = result.get("notebooks", {})
     if notebooks.get("measured"):
         add("notebooks together", notebooks["total_s"], TARGETS["notebooks_s"],
@@ -370,6 +380,7 @@ def summary(result: dict) -> str:
                          f"{ours['start_and_configure_s']:.2f} s; Analyze {ours['analyze_s']:.2f} s (control "
                          f"{control['analyze_s']:.2f} s); AnalyzeStack {ours['analyze_stack_s']:.2f} s (control "
                          f"{control['analyze_stack_s']:.2f} s)")
+    lines.extend(summary_lines(result.get("engine", {})))
     notebooks = result.get("notebooks", {})
     lines.append("")
     if notebooks.get("measured"):
@@ -411,6 +422,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-checkov", action="store_true")
     parser.add_argument("--no-breakdown", action="store_true", help="skip the checker's phase breakdown (a second run)")
     parser.add_argument("--no-notebooks", action="store_true")
+    parser.add_argument("--no-engine", action="store_true", help="skip the real engine's figures (bench/engine.py)")
+    parser.add_argument("--engine-pairs", default="25,500",
+                        help="flows (and as many connector profiles) of the engine's everyday and large programs "
+                             "(default 25,500: 52 and 1,002 resources with the stack and the provider)")
+    parser.add_argument("--engine-reps", default="25:5,500:2",
+                        help="interleaved previews per program and pack, PAIRS:N (median reported; default 25:5,500:2)")
     parser.add_argument("--checkov-venv", default=os.path.join(REPO, "build", "checkov-venv"))
     parser.add_argument("--workdir", default=os.path.join(REPO, "build", "bench"))
     parser.add_argument("--output", default=os.path.join(REPO, "build", "bench.json"))
@@ -453,6 +470,13 @@ def main(argv: list[str] | None = None) -> int:
         log(f"everyday stack ({2 * options.everyday_pairs} resources): checker vs checkov, cold ...")
         result["everyday"] = bench_checker(options.everyday_pairs, options.workdir, not options.no_checkov,
                                            options.checkov_venv, options.everyday_reps, packs["control"], "everyday")
+    if options.no_engine:
+        result["engine"] = {"measured": False, "reason": "skipped (--no-engine)"}
+    else:
+        everyday, large = (int(part) for part in options.engine_pairs.split(","))
+        engine_reps = {int(size): int(count) for size, count in
+                       (pair.split(":") for pair in options.engine_reps.split(",") if pair)}
+        result["engine"] = bench_engine(options.workdir, everyday, large, engine_reps, packs["control"], log)
     if options.no_notebooks:
         result["notebooks"] = {"measured": False, "reason": "skipped (--no-notebooks)"}
     else:

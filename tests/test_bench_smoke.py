@@ -15,7 +15,7 @@ def test_benchmark_runs_at_tiny_sizes_and_writes_every_figure(tmp_path):
     output = tmp_path / "bench.json"
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--sizes", "13,26", "--reps", "13:1,26:1", "--startup-runs", "1",
-         "--checker-pairs", "2", "--checker-reps", "1", "--everyday-pairs", "3", "--everyday-reps", "2", "--no-checkov", "--no-notebooks", "--workdir", str(tmp_path / "work"),
+         "--checker-pairs", "2", "--checker-reps", "1", "--everyday-pairs", "3", "--everyday-reps", "2", "--no-checkov", "--no-notebooks", "--no-engine", "--workdir", str(tmp_path / "work"),
          "--output", str(output)],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-2000:]
@@ -38,5 +38,7 @@ def test_benchmark_runs_at_tiny_sizes_and_writes_every_figure(tmp_path):
     everyday = result["everyday"]
     assert everyday["checker"]["resources_analyzed"] == 3 + 3 + 2 and len(everyday["checker"]["runs_s"]) == 2
     assert "everyday stack, cold: checker vs checkov on 3 flows + 3 connector profiles" in completed.stdout
+    assert result["engine"] == {"measured": False, "reason": "skipped (--no-engine)"}
+    assert "real engine: not measured (skipped (--no-engine))" in completed.stdout
     assert {target["status"] for target in result["targets"]} <= {"met", "missed", "not measured"}
     assert "targets" in completed.stdout and "analyzer over gRPC" in completed.stdout

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
+# An installed wheel has no repository: its build puts the pack's entry files here (setup.py).
+BUNDLED_PACK = os.path.join(PACKAGE_DIR, "bundled_pack")
 
 
 def pack_python(pack_dir: str) -> str:
@@ -41,8 +43,15 @@ def pack_python(pack_dir: str) -> str:
     return candidate if candidate and os.path.isfile(candidate) else sys.executable
 
 
+def default_pack() -> str:
+    """The clone's pack when running from a clone, else the one that came with the installed wheel."""
+    if os.path.isfile(os.path.join(REPOSITORY_PACK, "PulumiPolicy.yaml")) or not os.path.isdir(BUNDLED_PACK):
+        return REPOSITORY_PACK
+    return BUNDLED_PACK
+
+
 def resolve_pack(path: Optional[str] = None) -> str:
-    pack = os.path.abspath(path or REPOSITORY_PACK)
+    pack = os.path.abspath(path or default_pack())
     if not os.path.isdir(pack):
         raise CheckError(f"no such policy pack folder: {pack}")
     if not os.path.isfile(os.path.join(pack, "PulumiPolicy.yaml")):

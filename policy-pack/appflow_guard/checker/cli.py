@@ -60,7 +60,8 @@ def _emit(report: Report, options, program_files: list[str], base_dir: str) -> i
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this repository's pack)")
+    parser.add_argument("--policy-pack", metavar="DIR",
+                        help="policy pack folder (default: this clone's pack, else the one installed with it)")
     parser.add_argument("--config", metavar="FILE", help="policy config JSON, as for `pulumi policy enable --config`")
     parser.add_argument("--format", choices=("text", "json", "sarif", "markdown", "html"), default="text",
                         help="markdown: for a pull request comment or $GITHUB_STEP_SUMMARY; html: one self-contained "
@@ -188,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_files.add_argument("files", metavar="FILE", nargs="*")
     check_files.add_argument("--phase", choices=("preview", "update"), default="preview")
     check_files.add_argument("--stack", default="dev", help="stack name (default dev)")
-    check_files.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this repository's pack)")
+    check_files.add_argument("--policy-pack", metavar="DIR",
+                             help="policy pack folder (default: this clone's pack, else the one installed with it)")
     check_files.add_argument("--config", metavar="FILE", help="policy config JSON")
     check_files.add_argument("--format", choices=("text", "markdown"), default="text")
     check_files.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS")
