@@ -1,10 +1,10 @@
 """Generated stacks of any size, shaped like real AppFlow programs in a first preview.
 
 A stack is a header (the root ``pulumi:pulumi:Stack``, the default AWS provider, a CloudTrail
-trail) followed by repeated "pipelines" of ten resources, modelled on
+trail, the Macie account) followed by repeated "pipelines" of eleven resources, modelled on
 ``examples/shared/appflow_stack.py``: a customer managed key, a landing bucket with its encryption
-configuration and bucket policy, the connection's client secret, a connector profile, three flows
-and the operator IAM policy. Values AWS computes (ARNs, generated bucket names) are unknown, as
+configuration, bucket policy and Macie classification job, the connection's client secret, a
+connector profile, three flows and the operator IAM policy. Values AWS computes (ARNs, generated bucket names) are unknown, as
 in a preview; property dependencies link each value to the resource it came from, as the engine
 records them, so the stack policies resolve keys and buckets the way they do on a real program.
 The last pipeline is cut short so that a stack has exactly the requested number of resources.
@@ -33,6 +33,8 @@ PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
 FLOW = "aws:appflow/flow:Flow"
 IAM_POLICY = "aws:iam/policy:Policy"
 TRAIL = "aws:cloudtrail/trail:Trail"
+MACIE_ACCOUNT = "aws:macie2/account:Account"
+MACIE_JOB = "aws:macie2/classificationJob:ClassificationJob"
 PROVIDER = "pulumi:providers:aws"
 
 SALESFORCE_OBJECTS = ("Account", "Contact", "Opportunity", "Lead", "Case", "Campaign")
@@ -109,7 +111,7 @@ class _Builder:
 
 
 def _pipeline(builder: _Builder, index: int) -> list:
-    """The ten registrations of one pipeline, as closures so a stack can stop part-way."""
+    """The eleven registrations of one pipeline, as closures so a stack can stop part-way."""
     tag = f"{index:05d}"
     names = {kind: f"{kind}-{tag}" for kind in ("key", "landing", "client", "source", "operator")}
     key_urn = urn(KEY, names["key"])
@@ -140,6 +142,13 @@ def _pipeline(builder: _Builder, index: int) -> list:
     def bucket_policy():
         builder.add(BUCKET_POLICY, f"{names['landing']}-policy", {"bucket": Unknown(), "policy": Unknown()},
                     {"id": Unknown()}, deps={"bucket": [bucket_urn], "policy": [bucket_urn]})
+
+    def macie_job():
+        builder.add(MACIE_JOB, f"{names['landing']}-discovery", {
+            "name": f"appflow-landing-discovery-{tag}", "jobType": "SCHEDULED",
+            "scheduleFrequency": {"dailySchedule": True},
+            "s3JobDefinition": {"bucketDefinitions": [{"accountId": ACCOUNT, "buckets": [Unknown()]}]},
+        }, {"id": Unknown(), "jobStatus": Unknown()}, deps={"s3JobDefinition": [bucket_urn]})
 
     def secret():
         builder.add(SECRET, names["client"], {
@@ -195,13 +204,13 @@ def _pipeline(builder: _Builder, index: int) -> list:
             "path": "/", "policy": operator_policy(index),
         }, {"arn": Unknown(), "id": Unknown()})
 
-    return [key, bucket, encryption, bucket_policy, secret, profile, flow(1), flow(2), flow(3), iam_policy]
+    return [key, bucket, encryption, bucket_policy, macie_job, secret, profile, flow(1), flow(2), flow(3), iam_policy]
 
 
 def generate(size: int) -> Stack:
-    """A stack of exactly ``size`` resources (at least 3: the stack, the provider and the trail)."""
-    if size < 3:
-        raise ValueError("a benchmark stack has at least 3 resources")
+    """A stack of exactly ``size`` resources (at least 4: the stack, the provider, the trail, Macie)."""
+    if size < 4:
+        raise ValueError("a benchmark stack has at least 4 resources")
     builder = _Builder()
     root = Resource("pulumi:pulumi:Stack", f"{PROJECT}-{STACK}", STACK_URN, {})
     builder.inputs.append(root)
@@ -212,6 +221,8 @@ def generate(size: int) -> Stack:
                                  "isMultiRegionTrail": True, "enableLogFileValidation": True,
                                  "enableLogging": True, "includeGlobalServiceEvents": True},
                 {"arn": Unknown(), "homeRegion": Unknown()})
+    builder.add(MACIE_ACCOUNT, "macie", {"status": "ENABLED", "findingPublishingFrequency": "FIFTEEN_MINUTES"},
+                {"id": Unknown(), "serviceRole": Unknown()})
     index = 0
     while len(builder.inputs) < size:
         for register in _pipeline(builder, index):

@@ -51,7 +51,7 @@ def test_what_a_new_team_writes_is_blocked_with_the_findings_the_guide_lists(tmp
     assert {f.resourceType for f in report.findings} <= {
         "aws-native:appflow:Flow", "aws-native:appflow:ConnectorProfile", "aws-native:s3:Bucket", "pulumi:pulumi:Stack"}
     levels = [f.enforcementLevel for f in report.findings]
-    assert (levels.count("mandatory"), levels.count("advisory")) == (7, 3)
+    assert (levels.count("mandatory"), levels.count("advisory")) == (7, 4)
     assert "Winter2026" not in "".join(f.message for f in report.findings)
 
 
