@@ -86,7 +86,7 @@ import json
 
 import pulumi_aws as aws
 
-from appflow_stack import (account_id, accounts_flow, audit_trail, client_secret, landing_bucket,
+from appflow_stack import (account_id, accounts_flow, audit_trail, macie_coverage, client_secret, landing_bucket,
                            operator_policy, salesforce_profile)
 
 
@@ -109,6 +109,7 @@ secret = client_secret(key)
 profile = salesforce_profile(key, secret, kms_arn=None)                    # kms_arn left out
 flow = accounts_flow(key, profile, bucket, kms_arn="alias/aws/appflow")    # the console's default
 audit_trail()
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 operator_policy()
 
 # %% [markdown]
@@ -176,7 +177,7 @@ import json
 
 import pulumi_aws as aws
 
-from appflow_stack import (account_id, accounts_flow, audit_trail, client_secret, landing_bucket,
+from appflow_stack import (account_id, accounts_flow, audit_trail, macie_coverage, client_secret, landing_bucket,
                            operator_policy, salesforce_profile)
 
 
@@ -198,6 +199,7 @@ secret = client_secret(key)
 profile = salesforce_profile(key, secret, kms_arn=key.arn)
 flow = accounts_flow(key, profile, bucket, kms_arn=key.arn)
 audit_trail()
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 operator_policy()
 
 # %%

@@ -87,7 +87,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from appflow_stack import (account_id, accounts_flow, audit_trail, client_secret, customer_managed_key,
+from appflow_stack import (account_id, accounts_flow, audit_trail, macie_coverage, client_secret, customer_managed_key,
                            operator_policy, salesforce_profile)
 
 key = customer_managed_key()            # the compliant key of guide 1
@@ -144,6 +144,7 @@ aws.appflow.Flow(
 # Salesforce -> S3: the destination bucket.
 accounts_flow(key, salesforce, landing)
 audit_trail()
+macie_coverage([landing.bucket, staging.bucket, errors.bucket])  # Macie on every bucket AppFlow writes to
 operator_policy()
 
 # %%
@@ -208,7 +209,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from appflow_stack import (account_id, accounts_flow, audit_trail, client_secret, customer_managed_key,
+from appflow_stack import (account_id, accounts_flow, audit_trail, macie_coverage, client_secret, customer_managed_key,
                            operator_policy, salesforce_profile)
 
 key = customer_managed_key()            # the compliant key of guide 1
@@ -273,6 +274,7 @@ aws.appflow.Flow(
 # Salesforce -> S3: the destination bucket.
 accounts_flow(key, salesforce, landing)
 audit_trail()
+macie_coverage([landing.bucket, staging.bucket, errors.bucket])  # Macie on every bucket AppFlow writes to
 operator_policy()
 
 # %%

@@ -82,7 +82,7 @@ before = guide.new_program("transit-before")
 import pulumi
 import pulumi_aws as aws
 
-from appflow_stack import (accounts_flow, audit_trail, client_secret, customer_managed_key, landing_bucket,
+from appflow_stack import (accounts_flow, audit_trail, client_secret, customer_managed_key, landing_bucket, macie_coverage,
                            operator_policy)
 
 key = customer_managed_key()
@@ -106,6 +106,7 @@ profile = aws.appflow.ConnectorProfile(
 
 accounts_flow(key, profile, bucket)
 audit_trail()
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 operator_policy()
 
 # %%
@@ -166,7 +167,7 @@ after = guide.new_program("transit-after")
 import pulumi
 import pulumi_aws as aws
 
-from appflow_stack import (accounts_flow, audit_trail, client_secret, customer_managed_key, landing_bucket,
+from appflow_stack import (accounts_flow, audit_trail, client_secret, customer_managed_key, landing_bucket, macie_coverage,
                            operator_policy)
 
 key = customer_managed_key()
@@ -187,6 +188,7 @@ profile = aws.appflow.ConnectorProfile(
 
 accounts_flow(key, profile, bucket)
 audit_trail()
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 operator_policy()
 
 # %%

@@ -129,8 +129,8 @@ before = guide.new_program("names-before")
 # %%writefile {before}/__main__.py
 import pulumi_aws as aws
 
-from appflow_stack import (accounts_flow, audit_trail, customer_managed_key, landing_bucket, operator_policy,
-                           salesforce_profile)
+from appflow_stack import (accounts_flow, audit_trail, customer_managed_key, landing_bucket, macie_coverage,
+                           operator_policy, salesforce_profile)
 
 key = customer_managed_key()
 bucket = landing_bucket(key)
@@ -145,6 +145,7 @@ accounts_flow(key, profile, bucket, description=None, tags={
     "customer": "CUST-00412345",
 })
 audit_trail()
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 operator_policy()
 
 # %%
@@ -198,8 +199,8 @@ after = guide.new_program("names-after")
 # %%writefile {after}/__main__.py
 import pulumi_aws as aws
 
-from appflow_stack import (accounts_flow, audit_trail, customer_managed_key, landing_bucket, operator_policy,
-                           salesforce_profile)
+from appflow_stack import (accounts_flow, audit_trail, customer_managed_key, landing_bucket, macie_coverage,
+                           operator_policy, salesforce_profile)
 
 key = customer_managed_key()
 bucket = landing_bucket(key)
@@ -214,6 +215,7 @@ accounts_flow(key, profile, bucket, description="Copies Salesforce accounts to t
     "data-classification": "confidential",
 })
 audit_trail()
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 operator_policy()
 
 # %%

@@ -84,7 +84,8 @@ import json
 
 import pulumi_aws as aws
 
-from appflow_stack import accounts_flow, audit_trail, customer_managed_key, landing_bucket, salesforce_profile
+from appflow_stack import (accounts_flow, audit_trail, customer_managed_key, landing_bucket, macie_coverage,
+                           salesforce_profile)
 
 key = customer_managed_key()
 bucket = landing_bucket(key)
@@ -93,6 +94,7 @@ secret = aws.secretsmanager.Secret("salesforce-client", name="appflow!salesforce
                                    description="Salesforce connected app client credentials")
 profile = salesforce_profile(key, secret)
 accounts_flow(key, profile, bucket)
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 
 aws.iam.Policy("appflow-operator", name="appflow-operator", description="Runs AppFlow flows", policy=json.dumps({
     "Version": "2012-10-17",
@@ -152,7 +154,8 @@ import json
 
 import pulumi_aws as aws
 
-from appflow_stack import accounts_flow, audit_trail, customer_managed_key, landing_bucket, salesforce_profile
+from appflow_stack import (accounts_flow, audit_trail, customer_managed_key, landing_bucket, macie_coverage,
+                           salesforce_profile)
 
 key = customer_managed_key()
 bucket = landing_bucket(key)
@@ -162,6 +165,7 @@ secret = aws.secretsmanager.Secret("salesforce-client", name="appflow!salesforce
 profile = salesforce_profile(key, secret)
 accounts_flow(key, profile, bucket)
 audit_trail()
+macie_coverage([bucket.bucket])  # Amazon Macie watches what lands in the bucket (guide 7)
 
 called_via_appflow = {"aws:CalledVia": ["appflow.amazonaws.com"]}
 aws.iam.Policy("appflow-operator", name="appflow-operator", description="Runs AppFlow flows", policy=json.dumps({

@@ -65,7 +65,7 @@ class SharedRuns:
             command += ["--config", config]
         environ = {key: value for key, value in os.environ.items() if key not in PASSPHRASE_VARIABLES}
         environ.update(env or {})
-        identity = json.dumps([command, program, sorted(
+        identity = json.dumps([command, program, config_text(config), sorted(
             (key, value) for key, value in environ.items() if not key.startswith("PYTEST_"))])
         name = "check-" + hashlib.sha256(identity.encode()).hexdigest()[:24]
 
@@ -74,6 +74,14 @@ class SharedRuns:
             return {"returncode": completed.returncode, "stdout": completed.stdout, "stderr": completed.stderr}
 
         return Completed(**self.once(name, run))
+
+
+def config_text(path: Optional[str]) -> Optional[str]:
+    """A policy config file's content: one path may hold different configs within a run."""
+    if not path or not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def program_file(program: str, name: str) -> dict:

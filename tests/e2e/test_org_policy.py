@@ -25,7 +25,8 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from org_workspace import ORGANIZATION, PACK, CloudStandIn, OrgWorkspace  # noqa: E402
-from pulumi_engine import REPO_ROOT, build_engine, checker, policy_findings  # noqa: E402
+from pulumi_engine import REPO_ROOT, build_engine, policy_findings  # noqa: E402
+from shared_runs import SharedRuns  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("org-policy")]
 
@@ -75,8 +76,10 @@ def checker_findings(program: str, config: dict | None, tmp_path) -> tuple[int, 
         path = str(tmp_path / "checker-config.json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(config, handle)
-    exit_code, report = checker(program, "preview", path)
-    return exit_code, sorted((f["policy"], f["resourceType"], f["resourceName"], f["enforcementLevel"], f["message"])
+    completed = SharedRuns(str(tmp_path)).check(program, "preview", path)
+    assert completed.returncode in (0, 1), completed.stderr
+    report = json.loads(completed.stdout)
+    return completed.returncode, sorted((f["policy"], f["resourceType"], f["resourceName"], f["enforcementLevel"], f["message"])
                              for f in report["findings"])
 
 

@@ -101,7 +101,7 @@ def test_a_blocked_stack_fails_the_job_with_its_findings_in_the_summary_and_in_c
     completed, _, summary = runner("summary", "aws-managed-keys")
     assert (completed.returncode, completed.stderr) == (1, "")  # the job fails
     assert summary.startswith("### ❌ appflow-guard: blocked (preview)\n\nblocked: mandatory policy violations; "
-                              "3 mandatory, 0 advisory, 0 remediated on 11 resources (preview)\n")
+                              "3 mandatory, 0 advisory, 0 remediated on 13 resources (preview)\n")
     assert ("| aws-appflow-flow-configure-customer-managed-key | accounts-to-s3 | mandatory | kmsArn 'alias/aws/appflow' "
             "is an AWS managed key; use a customer managed KMS key. |") in summary
 

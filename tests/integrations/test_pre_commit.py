@@ -84,9 +84,9 @@ def test_the_hook_checks_only_the_projects_a_commit_touches(stack_repository):
     assert "- hook id: appflow-guard\n- exit code: 1" in out
     reports = out.split("== stacks/")[1:]
     assert [report.split("\n", 1)[0] for report in reports] == ["good", "keys"]  # in the order of the files
-    assert "passed; 0 mandatory, 0 advisory, 0 remediated on 11 resources (preview)" in reports[0]
+    assert "passed; 0 mandatory, 0 advisory, 0 remediated on 13 resources (preview)" in reports[0]
     assert [policy for policy in KEY_POLICIES if f"[mandatory]  {policy}" in reports[1]] == KEY_POLICIES
-    assert ("blocked: mandatory policy violations; 3 mandatory, 0 advisory, 0 remediated on 11 resources (preview)"
+    assert ("blocked: mandatory policy violations; 3 mandatory, 0 advisory, 0 remediated on 13 resources (preview)"
             in reports[1])
 
 
