@@ -1,7 +1,7 @@
 """Runs one Pulumi Python program under pulumi's mocks and records every resource registration.
 
-Started as a script (``python runner.py ...``, from its cached bytecode: project.RUNNER_BOOTSTRAP)
-with the interpreter that has the program's dependencies, so it imports nothing but pulumi. Mocks
+Started by project.RUNNER_BOOTSTRAP (``main``) in the interpreter that has the program's dependencies,
+so it imports nothing but pulumi and its own package. Mocks
 answer like AWS: in preview, computed outputs (ARNs, IDs, generated names) stay unknown; in update,
 they get realistic values. Streams one JSON line per registration to the file descriptor
 --output-fd as the program makes it, so that the checker analyzes resources while the program is
@@ -25,6 +25,8 @@ import traceback
 import types
 from typing import Callable, Optional
 
+from . import aws_answers
+
 ACCOUNT = "123456789012"
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
@@ -34,28 +36,6 @@ STACK_REFERENCE = "pulumi:pulumi:StackReference"
 ASSET_SIGNATURE = "c44067f5952c0a294b673a41bacd8c17"
 ARCHIVE_SIGNATURE = "0def7320c3a5731c473e5ecbe6d01bc7"
 ARCHIVE_EXTENSIONS = (".tar", ".tgz", ".tar.gz", ".zip", ".jar")
-
-
-def _sibling(name: str):
-    """A module of the checker beside this file, loaded by path: the runner imports nothing of the checker
-    package (the program's interpreter may not have it) and adds nothing to the program's sys.path."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"_appflow_guard_{name}",
-                                                  os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    # Its bytecode is cached beside it, even though the program's process writes none (its folder stays clean).
-    writes = sys.dont_write_bytecode
-    sys.dont_write_bytecode = False
-    try:
-        code = spec.loader.get_code(spec.name)
-    finally:
-        sys.dont_write_bytecode = writes
-    exec(code, module.__dict__)
-    return module
-
-
-aws_answers = _sibling("aws_answers")
 
 
 def _digest(*parts: str, length: int = 8) -> str:
@@ -334,7 +314,9 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
 
     options = options or {}
     if not options.get("sdkStackCapture"):
-        _sibling("stack_capture").install()
+        from . import stack_capture
+
+        stack_capture.install()
     preview = phase == "preview"
     region = str(config.get("aws:region", "us-east-1"))
     emitting = threading.Lock()
@@ -342,8 +324,9 @@ def run(program_dir: str, main: str, project: str, stack: str, phase: str, confi
     invoke_answers = file_mocks.get("invokes") or {}
     resource_answers = file_mocks.get("resources") or {}
     stack_references = options.get("stackReferences") or {}
-    shapes = _sibling("shapes")
-    engine_transforms = _sibling("transforms").EngineTransforms()
+    from . import shapes, transforms
+
+    engine_transforms = transforms.EngineTransforms()
     shapers: dict = {}
     provider_regions: dict = {}  # explicit aws providers: URN -> region
     noticed: set = set()
@@ -726,6 +709,3 @@ def main() -> int:
         stream.write(json.dumps(result) + "\n")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

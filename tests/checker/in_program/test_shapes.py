@@ -8,7 +8,7 @@ import pulumi_aws
 import pulumi_aws_native
 from pulumi.runtime import rpc
 
-from appflow_guard.checker import aws_answers, shapes
+from appflow_guard.checker.in_program import aws_answers, shapes
 
 # An SDK inconsistency: the result's annotation says str, its constructor insists on a dict.
 SDK_INCONSISTENT = {"aws-native:amazonmq:getBroker"}
