@@ -327,7 +327,7 @@ def test_every_arn_and_id_of_the_rules_services_resource_outputs_is_in_aws_form(
     import pulumi_aws  # noqa: F401  (registers the SDKs' resource modules)
     import pulumi_aws_native  # noqa: F401
 
-    from appflow_guard.checker.in_program.runner import computed_outputs
+    from appflow_guard.checker.in_program.aws_outputs import computed_outputs
 
     shaper = shapes.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT, computed=computed_outputs)
     types = rule_service_resource_types()
