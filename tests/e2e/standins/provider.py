@@ -55,7 +55,7 @@ from pulumi.runtime.rpc import UNKNOWN  # noqa: E402
 from appflow_guard.checker.in_program import aws_answers  # noqa: E402
 from appflow_guard.checker.in_program.aws_answers import ACCOUNT  # noqa: E402
 from appflow_guard.checker.in_program.aws_outputs import computed_outputs  # noqa: E402
-from appflow_guard.checker.in_program.shapes import Shaper  # noqa: E402
+from appflow_guard.checker.in_program.shaped_values import Shaper  # noqa: E402
 from plugin_versions import SDK_MODULES, installed_plugin_version  # noqa: E402
 
 DEFAULT_REGION = "us-east-1"

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from . import aws_answers, shapes
+from . import aws_answers, shaped_values
 from .aws_answers import ACCOUNT
 from .aws_outputs import computed_outputs
 
@@ -74,10 +74,10 @@ class Shapers:
         region = self.settings.region
         return self._provider_regions.get(provider.rsplit("::", 1)[0], region) if provider else region
 
-    def for_provider(self, provider: str) -> shapes.Shaper:
+    def for_provider(self, provider: str) -> shaped_values.Shaper:
         where = self.region_of(provider)
         if where not in self._by_region:
-            self._by_region[where] = shapes.Shaper(
+            self._by_region[where] = shaped_values.Shaper(
                 aws_answers, where, ACCOUNT, computed=computed_outputs, register=self.register,
                 urn_prefix=f"urn:pulumi:{self.settings.stack}::{self.settings.project}")
         return self._by_region[where]
