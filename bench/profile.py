@@ -88,7 +88,7 @@ def run(service: _PolicyAnalyzerServicer, requests: Requests, phase: str) -> Non
 
 def profile_program(program_dir: str) -> cProfile.Profile:
     """cProfile of the checker's runner on ``program_dir`` (preview), in this process."""
-    from appflow_guard.checker import runner
+    from appflow_guard.checker.in_program import runner
     from appflow_guard.checker.project import load_project
 
     project = load_project(program_dir, "dev")

@@ -1,6 +1,6 @@
 """The engine (through the stand-in providers) and `appflow-guard check` answer data sources alike.
 
-Both answer through one implementation (appflow_guard.checker.shapes.Shaper.invoke); this proves that what
+Both answer through one implementation (appflow_guard.checker.in_program.shaped_values.Shaper.invoke); this proves that what
 reaches the program is the same on both paths (the engine's and the SDK's marshalling, the mocks'), for every
 data source of the services the rules read and a sample of all the others, in both SDKs.
 """

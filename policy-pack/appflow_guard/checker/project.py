@@ -19,20 +19,30 @@ from google.protobuf import struct_pb2
 
 from .errors import CheckError
 
-RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
-# Runs runner.py as __main__ from its cached bytecode (a script is compiled on every start: 11 ms of
-# an everyday check). The process runs with bytecode writing off, so that the program's own modules
-# leave no __pycache__ in its folder; the runner's cache is written beside the runner only.
+IN_PROGRAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "in_program")
+# Starts the in_program package's runner in the program's interpreter: the package is loaded by path
+# under a private name (nothing is added to the program's sys.path), and its modules from their cached
+# bytecode (a module is compiled on every start otherwise: 11 ms of an everyday check). The process runs
+# with bytecode writing off, so that the program's own modules leave no __pycache__ in its folder; the
+# package's cache is written beside the package only.
 RUNNER_BOOTSTRAP = """\
-import importlib.util, sys
-path = sys.argv.pop(1)
-spec = importlib.util.spec_from_file_location("__main__", path)
-sys.dont_write_bytecode = False
-code = spec.loader.get_code("__main__")
-sys.dont_write_bytecode = True
-module = importlib.util.module_from_spec(spec)
-sys.modules["__main__"], sys.argv[0] = module, path
-exec(code, module.__dict__)
+import importlib, importlib.machinery, importlib.util, os, sys
+folder, name = sys.argv.pop(1), "_appflow_guard_in_program"
+class CachingLoader(importlib.machinery.SourceFileLoader):
+    def get_code(self, fullname):
+        writes, sys.dont_write_bytecode = sys.dont_write_bytecode, False
+        try:
+            return super().get_code(fullname)
+        finally:
+            sys.dont_write_bytecode = writes
+sys.path_importer_cache[folder] = importlib.machinery.FileFinder(folder, (CachingLoader, [".py"]))
+init = os.path.join(folder, "__init__.py")
+spec = importlib.util.spec_from_file_location(name, init, loader=CachingLoader(name, init),
+                                              submodule_search_locations=[folder])
+sys.modules[name] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sys.modules[name])
+sys.argv[0] = os.path.join(folder, "runner.py")
+sys.exit(importlib.import_module(name + ".runner").main())
 """
 
 
@@ -160,7 +170,7 @@ class ProgramRun:
                        "secretKeys": sorted(project.secret_keys), "sdkStackCapture": sdk_stack_capture},
                       self._options)
         read_end, write_end = os.pipe()
-        command = [project.python, "-c", RUNNER_BOOTSTRAP, RUNNER, "--program-dir", os.path.dirname(project.main),
+        command = [project.python, "-c", RUNNER_BOOTSTRAP, IN_PROGRAM, "--program-dir", os.path.dirname(project.main),
                    "--main", project.main, "--project", project.name, "--stack", stack, "--phase", phase,
                    "--output-fd", str(write_end),
                    "--options", self._options.name]

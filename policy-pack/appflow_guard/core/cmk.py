@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import string_list
+from .rule_config import string_list
 from .kms import key_identifiers
 from .masking import shorten
 from .reporting import Findings

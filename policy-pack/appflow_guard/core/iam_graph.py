@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import shapes, types
+from . import protection_fields, types
 from .stack import StackView
 from .values import text
 
@@ -160,11 +160,11 @@ class IamGraph:
     def own_documents(self, resource: Any) -> list[Document]:
         """The documents a policy resource or a principal holds itself (not what it attaches by ARN)."""
         props = self.view.props(resource)
-        if shapes.holds_inline_policies(resource.resource_type):
-            found = shapes.policy_documents(resource.resource_type, props)
+        if protection_fields.holds_inline_policies(resource.resource_type):
+            found = protection_fields.policy_documents(resource.resource_type, props)
         elif resource.resource_type in types.IAM_DOCUMENT_TYPES:
-            found = [(shapes.document_field(resource.resource_type),
-                      props.get(shapes.document_field(resource.resource_type)))]
+            found = [(protection_fields.document_field(resource.resource_type),
+                      props.get(protection_fields.document_field(resource.resource_type)))]
         else:
             found = []
         return [Document(resource, where, raw, f"{resource.urn}#{where}") for where, raw in found]

@@ -10,7 +10,7 @@ from typing import Any, Callable, Optional
 
 from pulumi_policy import ResourceValidationArgs
 
-from .config import InvalidConfig, optional_string
+from .rule_config import InvalidConfig, optional_string
 from .values import UNKNOWN, plain
 
 Remediation = Callable[[ResourceValidationArgs], Optional[Any]]

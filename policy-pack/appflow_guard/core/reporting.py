@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .config import Exemption, InvalidConfig, parse_exemptions, today
+from .rule_config import Exemption, InvalidConfig, parse_exemptions, today
 
 
 class Findings:

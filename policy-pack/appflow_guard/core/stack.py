@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable, Iterator
 
-from . import shapes, types
+from . import protection_fields, types
 from .kms import KeyReference, classify_key_reference, key_identifiers
 from .passthrough import inputs_passed_on
 from .values import UNKNOWN, as_dict, as_list, dig, plain, text
@@ -63,15 +63,15 @@ class StackView:
             self._by_type.setdefault(resource.resource_type, []).append(resource)
         self._keys_by_identifier: dict[str, Any] = {}
         for key in self.of_type(*types.KMS_KEY_TYPES):
-            for identifier in _identifiers(self.props(key), *shapes.KEY_IDENTIFIERS):
+            for identifier in _identifiers(self.props(key), *protection_fields.KEY_IDENTIFIERS):
                 self._keys_by_identifier[identifier] = key
         self._aliases_by_identifier: dict[str, Any] = {}
         for alias in self.of_type(*types.KMS_ALIAS_TYPES):
-            for identifier in _identifiers(self.props(alias), *shapes.ALIAS_IDENTIFIERS):
+            for identifier in _identifiers(self.props(alias), *protection_fields.ALIAS_IDENTIFIERS):
                 self._aliases_by_identifier[identifier] = alias
         self._buckets_by_identifier: dict[str, Any] = {}
         for bucket in self.of_type(*types.S3_BUCKET_TYPES):
-            for identifier in _identifiers(self.props(bucket), *shapes.BUCKET_IDENTIFIERS):
+            for identifier in _identifiers(self.props(bucket), *protection_fields.BUCKET_IDENTIFIERS):
                 self._buckets_by_identifier[identifier] = bucket
         self._dependents: dict[tuple[str, str], dict] = {}
         self._by_bucket_name: dict[str, dict] = {}
@@ -182,7 +182,8 @@ class StackView:
             return (self._buckets_by_identifier[value],)
         candidates = self.origins(holder, prop, *types.S3_BUCKET_TYPES)
         if isinstance(value, str):
-            matching = [bucket for bucket in candidates if value in _identifiers(self.props(bucket), *shapes.BUCKET_NAMES)]
+            matching = [bucket for bucket in candidates
+                        if value in _identifiers(self.props(bucket), *protection_fields.BUCKET_NAMES)]
             return tuple(matching)
         return tuple(candidates)
 
@@ -199,7 +200,7 @@ class StackView:
                     if name:
                         by_name.setdefault(name, []).append(resource)
                 self._by_bucket_name[resource_type] = by_name
-            for identifier in _identifiers(self.props(bucket), *shapes.BUCKET_NAMES):
+            for identifier in _identifiers(self.props(bucket), *protection_fields.BUCKET_NAMES):
                 found.extend(by_name.get(identifier, ()))
         return self._in_stack_order(found)
 
@@ -213,7 +214,7 @@ class StackView:
         """
         for flow in self.of_type(*types.FLOW_TYPES):
             props = self.props(flow)
-            destinations = shapes.destinations_field(flow.resource_type)
+            destinations = protection_fields.destinations_field(flow.resource_type)
             source = dig(props, "sourceFlowConfig", "sourceConnectorProperties", "s3", "bucketName")
             if source is not None:
                 yield BucketLink(flow, "sourceFlowConfig.sourceConnectorProperties.s3.bucketName", source,
@@ -246,7 +247,7 @@ class StackView:
         secrets = [secret for secret in self.of_type(*types.SECRET_TYPES)
                    if (text(self.props(secret).get("name")) or "").startswith("appflow!")]
         by_identifier = {identifier: secret for secret in self.of_type(*types.SECRET_TYPES)
-                         for identifier in _identifiers(self.props(secret), *shapes.SECRET_IDENTIFIERS)}
+                         for identifier in _identifiers(self.props(secret), *protection_fields.SECRET_IDENTIFIERS)}
         for profile in self.of_type(*types.CONNECTOR_PROFILE_TYPES):
             secrets.extend(self.origins(profile, "connectorProfileConfig", *types.SECRET_TYPES))
             credentials = dig(self.props(profile), "connectorProfileConfig", "connectorProfileCredentials")
@@ -262,7 +263,7 @@ class StackView:
         Each entry is ``{"settings": dict, "holder": resource, "prop": top-level property}``.
         """
         rules = [{"settings": settings, "holder": bucket, "prop": prop}
-                 for prop, settings in shapes.encryption_settings(bucket.resource_type, self.props(bucket))]
+                 for prop, settings in protection_fields.encryption_settings(bucket.resource_type, self.props(bucket))]
         for configuration in self.attached(bucket, types.S3_ENCRYPTION_TYPES):
             configuration_rules = self.props(configuration).get("rules")
             if configuration_rules is UNKNOWN:

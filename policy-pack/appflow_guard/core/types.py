@@ -3,7 +3,7 @@
 A rule is about a protection, not a provider: each ``*_TYPES`` set below holds every type that
 carries the same protection, and rules read the set. pulumi-aws-native (the provider generated
 from the CloudFormation registry) sends the CloudFormation property names in camelCase, so the
-same protection sits under other property names; ``shapes.py`` says where.
+same protection sits under other property names; ``protection_fields.py`` says where.
 """
 
 # pulumi-aws ---------------------------------------------------------------------------------

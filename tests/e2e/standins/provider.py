@@ -5,7 +5,7 @@ No registry here serves the real provider plugins, so this one speaks their gRPC
 real providers generate (auto-naming), Diff reports changed inputs as updates, Create leaves the
 outputs AWS computes unknown during preview and gives them AWS-shaped values on ``pulumi up``,
 and Read, Update and Delete keep the state consistent. Outputs and data-source answers come from
-the checker's own AWS answers (``appflow_guard.checker.runner``), so the engine and
+the checker's own AWS answers (``appflow_guard.checker.in_program``), so the engine and
 ``appflow-guard check`` see the same values; nothing is created anywhere.
 
 Started by the ``pulumi-resource-aws`` and ``pulumi-resource-aws-native`` wrappers in
@@ -52,9 +52,10 @@ from pulumi.provider.experimental.provider import (  # noqa: E402
 from pulumi.provider.experimental.server import main  # noqa: E402
 from pulumi.runtime.rpc import UNKNOWN  # noqa: E402
 
-from appflow_guard.checker import aws_answers  # noqa: E402
-from appflow_guard.checker.runner import ACCOUNT, computed_outputs  # noqa: E402
-from appflow_guard.checker.shapes import Shaper  # noqa: E402
+from appflow_guard.checker.in_program import aws_answers  # noqa: E402
+from appflow_guard.checker.in_program.aws_answers import ACCOUNT  # noqa: E402
+from appflow_guard.checker.in_program.aws_outputs import computed_outputs  # noqa: E402
+from appflow_guard.checker.in_program.shaped_values import Shaper  # noqa: E402
 from plugin_versions import SDK_MODULES, installed_plugin_version  # noqa: E402
 
 DEFAULT_REGION = "us-east-1"

@@ -97,7 +97,7 @@ def test_mistyped_key_spec_is_read_as_the_default(value):
     assert findings(without_rotation(keySpec=value)) == [(NOT_ROTATING, KEY)]
 
 
-# Exemptions (config.py and reporting.py, exercised through this rule) ----------------------------------
+# Exemptions (rule_config.py and reporting.py, exercised through this rule) ----------------------------------
 
 @pytest.mark.parametrize("pattern", ["appflow-key", "appflow-*", KEY, "*::aws:kms/key:Key::*"])
 def test_exemption_matching_name_or_urn_silences_the_finding(pattern):

@@ -3,7 +3,7 @@
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.masking import mask_url
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.reporting import resource_validation

@@ -3,7 +3,7 @@
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
-from ...core.config import config_schema, string_list
+from ...core.rule_config import config_schema, string_list
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.reporting import resource_validation
 from ...core.values import UNKNOWN, dig, plain

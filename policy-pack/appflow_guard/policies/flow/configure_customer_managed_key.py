@@ -4,7 +4,7 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
 from ...core.cmk import ALLOWED_KEYS_SCHEMA, kms_arn_check
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 

@@ -3,7 +3,7 @@
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.remediation import KEY_ARN_SCHEMA, configured_key, missing, set_property_when
 

@@ -7,12 +7,12 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 from ...core import types
 from ...core.appflow_access import for_appflow
 from ...core.buckets import appflow_bucket_users
-from ...core.config import InvalidConfig, config_schema, string_list
+from ...core.rule_config import InvalidConfig, config_schema, string_list
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.policy_evaluation import IDENTITY, parse_policy
 from ...core.reporting import stack_validation
 from ...core.sensitive import detect
-from ...core.shapes import NAME_FIELDS, policy_documents, tag_pairs
+from ...core.protection_fields import NAME_FIELDS, policy_documents, tag_pairs
 from ...core.stack import StackView
 from ...core.values import text
 

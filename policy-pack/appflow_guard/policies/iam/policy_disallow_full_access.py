@@ -14,7 +14,7 @@ groups and roles that may hold such access; a grant is reported unless every hol
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
-from ...core.config import config_schema, string_list
+from ...core.rule_config import config_schema, string_list
 from ...core.iam_graph import IamGraph
 from ...core.metadata import DOCS_URL, FRAMEWORK
 from ...core.policy_evaluation import IDENTITY, Decision, Policy, Request, evaluate, parse_policy

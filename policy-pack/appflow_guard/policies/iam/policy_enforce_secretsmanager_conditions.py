@@ -13,12 +13,12 @@ from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
 from ...core.appflow_access import APPFLOW_SERVICE, for_appflow
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.policy_evaluation import (IDENTITY, Answer, Policy, Request, Statement, allowed_only_when,
                                        parse_policy, statement_applies)
 from ...core.reporting import resource_validation
-from ...core.shapes import policy_documents
+from ...core.protection_fields import policy_documents
 from ...core.values import plain
 
 READS = types.IAM_TYPES

@@ -14,7 +14,7 @@ MFA counts too (what it does not allow, no policy can). AWS managed policies den
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.iam_graph import IamGraph
 from ...core.metadata import DOCS_URL, FRAMEWORK
 from ...core.policy_evaluation import ABSENT, IDENTITY, Decision, Request, evaluate, parse_policy

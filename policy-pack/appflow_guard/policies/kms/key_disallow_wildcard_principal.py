@@ -11,11 +11,11 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
 from ...core.appflow_access import names_appflow_service
-from ...core.config import boolean, config_schema
+from ...core.rule_config import boolean, config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.policy_evaluation import RESOURCE, Outsider, Policy, grants_outside, parse_policy
 from ...core.reporting import stack_validation
-from ...core.shapes import document_field
+from ...core.protection_fields import document_field
 from ...core.stack import StackView
 
 # Keys are found through what AppFlow resources, buckets and secrets point at.

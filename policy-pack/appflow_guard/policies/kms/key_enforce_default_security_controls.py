@@ -12,10 +12,10 @@ known yet (preview) are never reported.
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
-from ...core.config import InvalidConfig, config_schema
+from ...core.rule_config import InvalidConfig, config_schema
 from ...core.metadata import DOCS_URL, FRAMEWORK
 from ...core.reporting import stack_validation
-from ...core.shapes import key_state_fields
+from ...core.protection_fields import key_state_fields
 from ...core.stack import StackView
 
 READS = (types.KMS_KEY_TYPES | types.KMS_ALIAS_TYPES | types.APPFLOW_TYPES | types.S3_BUCKET_TYPES

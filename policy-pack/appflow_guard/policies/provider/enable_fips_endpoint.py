@@ -5,7 +5,7 @@ import re
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
-from ...core.config import boolean, config_schema
+from ...core.rule_config import boolean, config_schema
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.providers import custom_endpoints, provider_settings
 from ...core.reporting import resource_validation

@@ -14,10 +14,10 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
 from ...core.buckets import appflow_bucket_users
-from ...core.config import config_schema, optional_string, string_list
+from ...core.rule_config import config_schema, optional_string, string_list
 from ...core.metadata import DOCS_URL, FRAMEWORK
 from ...core.reporting import stack_validation
-from ...core.shapes import BUCKET_NAMES
+from ...core.protection_fields import BUCKET_NAMES
 from ...core.stack import StackView
 from ...core.values import UNKNOWN, as_list, dig, text
 

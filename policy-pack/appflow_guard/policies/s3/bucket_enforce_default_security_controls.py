@@ -19,11 +19,11 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
 from ...core.buckets import appflow_bucket_users
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.masking import mask_email, shorten
 from ...core.metadata import DOCS_URL, FRAMEWORK
 from ...core.reporting import stack_validation
-from ...core.shapes import canned_acl_field, inline_object_ownership, inline_public_access_block
+from ...core.protection_fields import canned_acl_field, inline_object_ownership, inline_public_access_block
 from ...core.stack import StackView
 from ...core.values import UNKNOWN, as_dict, as_list, dig, flag, text
 

@@ -10,11 +10,11 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 from ...core import types
 from ...core.appflow_access import S3_BUCKET_ACTIONS, S3_OBJECT_ACTIONS
 from ...core.buckets import appflow_bucket_users
-from ...core.config import boolean, config_schema
+from ...core.rule_config import boolean, config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.policy_evaluation import RESOURCE, Answer, Policy, ResourcesUnder, denies_every_request, parse_policy
 from ...core.reporting import stack_validation
-from ...core.shapes import BUCKET_NAMES, document_field
+from ...core.protection_fields import BUCKET_NAMES, document_field
 from ...core.stack import StackView
 from ...core.values import text
 

@@ -10,12 +10,12 @@ from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from ...core import types
 from ...core.appflow_access import APPFLOW_SERVICE, mentions, names_appflow_service
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.policy_evaluation import (RESOURCE, Decision, Outsider, Policy, Request, Statement, evaluate,
                                        grants_outside, parse_policy)
 from ...core.reporting import resource_validation
-from ...core.shapes import document_field
+from ...core.protection_fields import document_field
 from ...core.values import plain
 
 READS = types.S3_BUCKET_POLICY_TYPES

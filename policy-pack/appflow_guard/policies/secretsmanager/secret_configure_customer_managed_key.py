@@ -4,7 +4,7 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
 from ...core.cmk import check_customer_managed_key
-from ...core.config import config_schema
+from ...core.rule_config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.reporting import stack_validation
 from ...core.stack import StackView

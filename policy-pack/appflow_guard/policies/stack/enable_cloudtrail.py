@@ -3,11 +3,11 @@
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
-from ...core.config import config_schema, optional_string
+from ...core.rule_config import config_schema, optional_string
 from ...core.metadata import FRAMEWORK, DOCS_URL
 from ...core.reporting import stack_validation
 from ...core.stack import StackView
-from ...core.shapes import logging_field
+from ...core.protection_fields import logging_field
 from ...core.values import flag
 
 READS = types.CLOUDTRAIL_TYPES | types.APPFLOW_RESOURCE_TYPES

@@ -4,7 +4,7 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from ...core import types
 from ...core.buckets import appflow_bucket_users
-from ...core.config import config_schema, string_list
+from ...core.rule_config import config_schema, string_list
 from ...core.kms import key_identifiers
 from ...core.masking import shorten
 from ...core.metadata import FRAMEWORK, section

@@ -8,8 +8,8 @@ import zlib
 
 import pytest
 
-from appflow_guard.checker import aws_answers, shapes
-from appflow_guard.checker.aws_answers import invoke_answer
+from appflow_guard.checker.in_program import aws_answers, shaped_values
+from appflow_guard.checker.in_program.aws_answers import invoke_answer
 
 POLICY = "aws:iam/getPolicyDocument:getPolicyDocument"
 
@@ -265,7 +265,7 @@ def test_every_arn_and_id_of_the_rules_services_is_in_aws_form(region):
     """Every data source of kms, s3, secretsmanager, iam, cloudtrail and appflow in both SDKs (and the account-wide
     ones), with no arguments and with valid ones: each ARN and ID of the answer in its documented form."""
     assert len(TOKENS) >= 100
-    shaper = shapes.Shaper(aws_answers, region, aws_answers.ACCOUNT)
+    shaper = shaped_values.Shaper(aws_answers, region, aws_answers.ACCOUNT)
     found = []
     for token in sorted(TOKENS):
         for args in argument_sets(token):
@@ -276,7 +276,7 @@ def test_every_arn_and_id_of_the_rules_services_is_in_aws_form(region):
 
 
 def test_an_aws_managed_alias_leads_to_an_aws_managed_key_in_key_arn_form():
-    shaper = shapes.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
+    shaper = shaped_values.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
     key = shaper.invoke("aws:kms/getKey:getKey", {"keyId": "alias/aws/appflow"})
     alias = shaper.invoke("aws:kms/getAlias:getAlias", {"name": "alias/aws/appflow"})
     assert (key["keyManager"], key["keyId"], key["id"]) == ("AWS", "alias/aws/appflow", alias["targetKeyId"])
@@ -292,7 +292,7 @@ def test_an_aws_managed_alias_leads_to_an_aws_managed_key_in_key_arn_form():
 
 
 def test_secrets_policies_and_roles_keep_their_identity():
-    shaper = shapes.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
+    shaper = shaped_values.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
     by_name = shaper.invoke("aws:secretsmanager/getSecret:getSecret", {"name": "appflow/salesforce"})
     assert re.fullmatch(r"arn:aws:secretsmanager:eu-west-1:123456789012:secret:appflow/salesforce-[A-Za-z0-9]{6}",
                         by_name["arn"])
@@ -327,9 +327,9 @@ def test_every_arn_and_id_of_the_rules_services_resource_outputs_is_in_aws_form(
     import pulumi_aws  # noqa: F401  (registers the SDKs' resource modules)
     import pulumi_aws_native  # noqa: F401
 
-    from appflow_guard.checker.runner import computed_outputs
+    from appflow_guard.checker.in_program.aws_outputs import computed_outputs
 
-    shaper = shapes.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT, computed=computed_outputs)
+    shaper = shaped_values.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT, computed=computed_outputs)
     types = rule_service_resource_types()
     assert len(types) > 100
     found = []

@@ -1,4 +1,4 @@
-"""The monitor's side of engine transforms (checker/transforms.py), as pulumi v3.274.1's engine serves it.
+"""The monitor's side of engine transforms (checker/in_program/transforms.py), as pulumi v3.274.1's engine serves it.
 
 The wire forms are checked on protobuf values; the rest on small programs (pulumi only, no provider SDK)
 run by the runner in their own interpreter, whose transforms record what they were given.
@@ -11,7 +11,7 @@ import textwrap
 import pytest
 from google.protobuf import json_format, struct_pb2
 
-from appflow_guard.checker import transforms
+from appflow_guard.checker.in_program import transforms
 from appflow_guard.checker.cli import main
 from appflow_guard.checker.project import ProgramRun, load_project
 from appflow_guard.checker.errors import CheckError

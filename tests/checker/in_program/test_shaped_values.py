@@ -8,7 +8,7 @@ import pulumi_aws
 import pulumi_aws_native
 from pulumi.runtime import rpc
 
-from appflow_guard.checker import aws_answers, shapes
+from appflow_guard.checker.in_program import aws_answers, shaped_values
 
 # An SDK inconsistency: the result's annotation says str, its constructor insists on a dict.
 SDK_INCONSISTENT = {"aws-native:amazonmq:getBroker"}
@@ -31,7 +31,7 @@ def test_every_fourth_data_source_gets_an_answer_the_sdk_accepts():
     present. (All 2,327 of pulumi-aws 7.51.1 and pulumi-aws-native 1.84.0: 2,326 answered, 1 inconsistent.)"""
     every = tokens()
     assert len(every) > 2000
-    shaper = shapes.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
+    shaper = shaped_values.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
     unanswered, refused = [], []
     for token in every[::4]:
         answer = aws_answers.invoke_answer(token, {}, "eu-west-1") or shaper.function_result(token, {})
@@ -46,14 +46,14 @@ def test_every_fourth_data_source_gets_an_answer_the_sdk_accepts():
                 refused.append((token, str(error)))
             continue
         absent = [field for field, hint in shaper._fields(result_class)
-                  if field not in answer and shapes._unwrap(hint) is not typing.Any]
+                  if field not in answer and shaped_values._unwrap(hint) is not typing.Any]
         assert absent == [], token  # every field present (fields typed Any have nothing to derive from)
         assert result is not None
     assert (unanswered, refused) == ([], [])
 
 
 def test_shaped_values_take_aws_forms_and_follow_the_arguments():
-    shaper = shapes.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
+    shaper = shaped_values.Shaper(aws_answers, "eu-west-1", aws_answers.ACCOUNT)
     subnet = shaper.function_result("aws:ec2/getSubnet:getSubnet", {"id": "subnet-0123"})
     assert subnet["id"] == "subnet-0123" and subnet["vpcId"].startswith("vpc-")
     assert subnet["availabilityZone"] == "eu-west-1a" and subnet["ownerId"] == aws_answers.ACCOUNT

@@ -12,7 +12,7 @@ from appflow_guard.checker.mocksfile import parse_stack_reference
 from appflow_guard.checker.project import ProgramRun, load_project
 from conftest import REPO_ROOT
 
-from appflow_guard.checker.stack_capture import source_stack_trace
+from appflow_guard.checker.in_program.stack_capture import source_stack_trace
 
 SDK_STACK_TRACE = sdk_resource._get_stack_trace  # captured before any runner could replace it
 
@@ -40,7 +40,7 @@ def make_bucket():
 def test_the_source_position_is_the_line_that_called_the_constructor():
     bucket = make_bucket()
     assert bucket.ours.frames[0].pc == bucket.sdk.frames[0].pc
-    assert bucket.ours.frames[0].pc.uri.endswith("/tests/checker/test_stack_capture.py")
+    assert bucket.ours.frames[0].pc.uri.endswith("/tests/checker/in_program/test_stack_capture.py")
     assert bucket.ours.frames[0].pc.line == make_bucket.__code__.co_firstlineno + 1
     assert sdk_resource._get_source_position(bucket.ours) == sdk_resource._get_source_position(bucket.sdk)
 

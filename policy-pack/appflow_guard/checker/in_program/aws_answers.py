@@ -9,7 +9,7 @@ key ARN of the same region and account).
 Lookups that need an API call (a key, bucket, secret, role... that exists outside the stack) get
 their identity in AWS's forms from ``lookup_answer`` (the key a name or alias leads to, its ARN,
 its key manager; a secret's ARN with its six random characters; IAM unique IDs; ...), and every
-other ARN a result holds from ``arn_for``: the shaper (shapes.py) fills in the rest of the result.
+other ARN a result holds from ``arn_for``: the shaper (shaped_values.py) fills in the rest of the result.
 
 A pure module (standard library only) so that anything can import it: the checker's program runner
 (which loads it by path into the program's own interpreter), and a stand-in AWS provider that has to
@@ -492,7 +492,7 @@ LOOKUPS = {
 def lookup_answer(token: str, args: Optional[dict], region: str, account: str = ACCOUNT) -> dict:
     """The identity fields AWS gives for a lookup (ARN, ID, name, key manager...) in its forms; {} if none here.
 
-    The rest of the result is shaped from the SDK's result type (shapes.Shaper.invoke)."""
+    The rest of the result is shaped from the SDK's result type (shaped_values.Shaper.invoke)."""
     answer = LOOKUPS.get(token)
     if answer is None:
         return {}

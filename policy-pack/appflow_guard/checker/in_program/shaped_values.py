@@ -11,13 +11,15 @@ from __future__ import annotations
 import base64
 import collections.abc
 import enum
+import functools
 import importlib
 import keyword
 import os
 import re
 import sys
 import typing
-from typing import Any, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Union
 
 MAX_DEPTH = 6
 # Map-valued outputs whose keys AWS fixes (appsync GraphqlApi.uris), so that programs can index them.
@@ -324,94 +326,19 @@ class Shaper:
         return None
 
     def string(self, field: str, context: dict, index: int = 0) -> str:
-        name, service = context["name"], context["service"]
+        """A string field's value in the form AWS gives it: the first of STRING_FORMS its name matches."""
         echoed = context.get("inputs", {}).get(field)
         if isinstance(echoed, str) and not index:
             return echoed  # a nested output that repeats an input (the certificate's domainName)
-        tail = self.answers.digest(context["seed"], field, index, length=17)
-        lower = field.lower()
-        stem = re.sub(r"(arn|id|ids|name|names)$", "", lower) or context.get("stem", "")
-        suffix = f"-{index}" if index else ""
+        shaped = ShapedField(field, field.lower(), context, index,
+                             self.answers.digest(context["seed"], field, index, length=17))
         if field == "id":
-            return context["id"] + suffix
-        if lower in ("accountid", "ownerid", "account") or lower.endswith("accountid"):
-            return self.account
-        if lower.endswith("region"):
-            return self.region
-        if lower == "partition":
-            return self.partition
-        if lower in ("availabilityzone", "availabilityzones"):
-            zones = self.answers.zone_names(self.region)
-            return zones[index % len(zones)]
-        if lower == "arn" and not index:
-            return context["arn"]
-        if lower == "arn" and arn_kind(context.get("stem", ""), service):
-            return self._arn(service, context["stem"], f"{name}-{index}")
-        if lower == "arn":
-            return context["arn"] + suffix
-        if lower.endswith("arn") or lower.endswith("arns"):
-            stem = re.sub(r"arns?$", "", lower) or re.sub(r"s$", "", context.get("stem", "")) or service
-            if stem == "execution":
-                return self.answers.arn("execute-api", self.region, self.account, context["id"], self.partition)
-            return self._arn(service, stem, f"{name}-{tail[:8]}")
-        if lower in ("keyid", "kmskeyid", "targetkeyid", "uuid", "requestid"):
-            return self.answers.uuid(context["seed"], field, index)
-        if context["service"] == "iam" and lower in ("uniqueid", "issuerid") or \
-                context["service"] == "iam" and lower.endswith("id") and lower[:-2] in IAM_ID_PREFIXES:
-            prefix = IAM_ID_PREFIXES.get(lower[:-2]) or IAM_ID_PREFIXES.get(context.get("stem", ""), "AIDA")
-            return self.answers.unique_id(prefix, context["seed"], field, index)
-        if lower == "hostedzoneid" or lower == "zoneid":
-            return "Z" + tail.upper()[:13]
-        if lower.endswith("id") or lower.endswith("ids"):
-            owner = context.get("stem", "")
-            candidates = [form for base in (stem, owner) for form in (base, base[:-1] if base.endswith("s") else "")]
-            known = next((key for candidate in candidates for key in sorted(ID_PREFIXES, key=len, reverse=True)
-                          if candidate and candidate.endswith(key)), None)
-            prefix = ID_PREFIXES[known] if known else ID_PREFIXES.get(owner, f"{stem or service}-")
-            if known and context["id"].startswith(prefix) and not index:
-                return context["id"]  # imageId of getAmi is its id
-            return prefix + tail
-        if lower in ("dnsname", "domainname", "hostname", "endpoint", "address", "fqdn", "apiendpoint") or \
-                lower.endswith("dnsname") or lower.endswith("domainname") or lower.endswith("endpoint"):
-            host = f"{name}-{tail[:8]}.{service}.{self.region}.amazonaws.com"
-            return f"https://{host}" if lower in ("apiendpoint", "endpoint") or lower.endswith("endpoint") and "url" in lower else host
-        if lower in ("url", "uri", "uris") or lower.endswith("url") or lower.endswith("uri") or lower.endswith("uris"):
-            return f"https://{name}-{tail[:8]}.{service}.{self.region}.amazonaws.com/{index if index else ''}".rstrip("/") + "/"
-        if lower in ("cidrblock", "cidr") or lower.endswith("cidrblock"):
-            return f"10.{index}.0.0/16"
-        if lower.endswith("ipv6cidrblock"):
-            return f"2600:1f18:{index}::/56"
-        if lower.startswith("public") and (lower.endswith("ip") or lower.endswith("ipaddress")):
-            return f"203.0.113.{10 + index}"
-        if lower.endswith("ip") or lower.endswith("ipaddress"):
-            return f"10.0.{index}.{10 + index}"
-        if lower == "authorizationtoken":
-            return base64.b64encode(f"AWS:{tail}".encode()).decode()
-        if lower == "password":
-            return tail
-        if lower in ("username", "user"):
-            return "AWS"
-        if lower in ("data", "certificatedata", "certificateauthoritydata"):
-            return base64.b64encode(b"-----BEGIN CERTIFICATE-----\nappflow-guard\n-----END CERTIFICATE-----\n").decode()
-        if lower in ("status", "state", "lifecyclestate"):
-            return "available"
-        if lower.endswith("date") or lower.endswith("time") or lower.endswith("at") or lower.endswith("timestamp"):
-            return "2026-01-01T00:00:00Z"
-        if lower == "architecture":
-            return "x86_64"
-        if lower in ("json", "policy", "document", "minifiedjson", "assumerolepolicy") or lower.endswith("policy"):
-            return '{"Version":"2012-10-17","Statement":[]}'
-        if lower in ("resourcerecordtype", "recordtype"):
-            return "CNAME"
-        if lower in ("resourcerecordname",):
-            return f"_{tail[:12]}.{name}.example.com."
-        if lower in ("resourcerecordvalue",):
-            return f"_{tail[:12]}.acm-validations.aws."
-        if lower.endswith("name") or lower.endswith("names"):
-            return context.get("physical") or f"{name}-{tail[:7]}{suffix}"
-        if lower in ("version", "latestversion"):
-            return "1"
-        return f"{name}-{tail[:8]}{suffix}"
+            return context["id"] + shaped.suffix
+        for form in _forms_of(shaped.lower):
+            value = form if isinstance(form, str) else form(self, shaped)
+            if value is not None:
+                return value
+        return f"{context['name']}-{shaped.tail[:8]}{shaped.suffix}"
 
     def shape(self, cls: type, context: dict, skip: set, depth: int = 0) -> dict:
         values = {}
@@ -454,7 +381,7 @@ class Shaper:
             ID_PREFIXES.get(stem, "") + self.answers.digest(seed, "id", length=17) if stem in ID_PREFIXES
             else "Z" + self.answers.digest(seed, "id", length=13).upper() if stem == "zone" else named or self.region)
         context = {"name": name or stem, "service": service or stem, "seed": seed, "stem": stem, "id": id_value,
-                   "arn": args.get("arn") if isinstance(args.get("arn"), str) else self._arn(service or stem, stem, name),
+                   "arn": args.get("arn") if isinstance(args.get("arn"), str) else self.kind_arn(service or stem, stem, name),
                    "physical": named.rsplit("/", 1)[-1] if named else ""}
         result = self.shape(cls, context, set())
         fields = dict(self._fields(cls))
@@ -487,7 +414,7 @@ class Shaper:
         outputs = self.resource_outputs(type_token, name, echoed, "", "", version, everything=True) if shaped else {}
         return {**outputs, **echoed}
 
-    def _arn(self, service: str, kind: str, name: str) -> str:
+    def kind_arn(self, service: str, kind: str, name: str) -> str:
         """The ARN of a resource of ``kind`` (a type or field stem) named ``name``: AWS's form where known."""
         if arn_kind(kind, service):
             return self.answers.arn_for(arn_kind(kind, service), name, self.region, self.account, self.partition)
@@ -517,6 +444,123 @@ class Shaper:
         context = {"name": autonamed.get("name", name), "service": service, "seed": f"{type_token}/{name}",
                    "stem": kind.lower(),
                    "id": physical or f"{kind.lower()}-{self.answers.digest(type_token, name, length=17)}",
-                   "arn": arn or self._arn(service, kind.lower(), name), "physical": "",
+                   "arn": arn or self.kind_arn(service, kind.lower(), name), "physical": "",
                    "inputs": {key: value for key, value in inputs.items() if isinstance(value, str)}}
         return {**self.shape(cls, context, skip, depth), **autonamed}
+
+
+@dataclass(frozen=True)
+class ShapedField:
+    """A string field being shaped: its name (and lower-cased), what it belongs to, its place in a list."""
+
+    name: str
+    lower: str
+    context: dict  # name, service, seed, stem, id, arn, physical of the resource or result it belongs to
+    index: int
+    tail: str  # a digest of the field's seed, name and index: the varying part of its value
+
+    @property
+    def suffix(self) -> str:
+        return f"-{self.index}" if self.index else ""
+
+
+def _own_arn(shaper: Shaper, field: ShapedField) -> str:
+    context = field.context
+    if not field.index:
+        return context["arn"]
+    if arn_kind(context.get("stem", ""), context["service"]):
+        return shaper.kind_arn(context["service"], context["stem"], f"{context['name']}-{field.index}")
+    return context["arn"] + field.suffix
+
+
+def _named_arn(shaper: Shaper, field: ShapedField) -> str:
+    """kmsKeyArn, roleArn, ...: an ARN of the kind the name's stem says, in AWS's form where known."""
+    context = field.context
+    stem = re.sub(r"arns?$", "", field.lower) or re.sub(r"s$", "", context.get("stem", "")) or context["service"]
+    if stem == "execution":
+        return shaper.answers.arn("execute-api", shaper.region, shaper.account, context["id"], shaper.partition)
+    return shaper.kind_arn(context["service"], stem, f"{context['name']}-{field.tail[:8]}")
+
+
+def _iam_unique_id(shaper: Shaper, field: ShapedField) -> Optional[str]:
+    """roleId, uniqueId, ... of an IAM resource: its documented prefix; None outside IAM."""
+    if field.context["service"] != "iam":
+        return None
+    prefix = IAM_ID_PREFIXES.get(field.lower[:-2]) or IAM_ID_PREFIXES.get(field.context.get("stem", ""), "AIDA")
+    return shaper.answers.unique_id(prefix, field.context["seed"], field.name, field.index)
+
+
+def _resource_id(shaper: Shaper, field: ShapedField) -> str:
+    """vpcId, subnetIds, ...: the prefix AWS gives IDs of that kind (the field's stem, else its owner's)."""
+    context = field.context
+    owner = context.get("stem", "")
+    stem = re.sub(r"(arn|id|ids|name|names)$", "", field.lower) or owner
+    candidates = [form for base in (stem, owner) for form in (base, base[:-1] if base.endswith("s") else "")]
+    known = next((key for candidate in candidates for key in sorted(ID_PREFIXES, key=len, reverse=True)
+                  if candidate and candidate.endswith(key)), None)
+    prefix = ID_PREFIXES[known] if known else ID_PREFIXES.get(owner, f"{stem or context['service']}-")
+    if known and context["id"].startswith(prefix) and not field.index:
+        return context["id"]  # imageId of getAmi is its id
+    return prefix + field.tail
+
+
+def _host(shaper: Shaper, field: ShapedField) -> str:
+    host = f"{field.context['name']}-{field.tail[:8]}.{field.context['service']}.{shaper.region}.amazonaws.com"
+    lower = field.lower
+    is_url = lower in ("apiendpoint", "endpoint") or lower.endswith("endpoint") and "url" in lower
+    return f"https://{host}" if is_url else host
+
+
+def _url(shaper: Shaper, field: ShapedField) -> str:
+    host = f"{field.context['name']}-{field.tail[:8]}.{field.context['service']}.{shaper.region}.amazonaws.com"
+    return f"https://{host}/{field.index if field.index else ''}".rstrip("/") + "/"
+
+
+def _nth(choices: list, index: int) -> str:
+    return choices[index % len(choices)]
+
+
+CERTIFICATE = base64.b64encode(b"-----BEGIN CERTIFICATE-----\nappflow-guard\n-----END CERTIFICATE-----\n").decode()
+Form = Union[str, Callable[[Shaper, ShapedField], Optional[str]]]
+
+# A string field's AWS form by its lower-cased name (the whole name matches the pattern): the first
+# pattern that matches and whose form gives a value (not None) wins. A form is the value itself, or a
+# function of the shaper and the field.
+STRING_FORMS: tuple[tuple[str, Form], ...] = (
+    (r".*accountid|ownerid|account", lambda shaper, field: shaper.account),
+    (r".*region", lambda shaper, field: shaper.region),
+    (r"partition", lambda shaper, field: shaper.partition),
+    (r"availabilityzones?", lambda shaper, field: _nth(shaper.answers.zone_names(shaper.region), field.index)),
+    (r"arn", _own_arn),
+    (r".*arns?", _named_arn),
+    (r"keyid|kmskeyid|targetkeyid|uuid|requestid",
+     lambda shaper, field: shaper.answers.uuid(field.context["seed"], field.name, field.index)),
+    (r"uniqueid|issuerid|(?:" + "|".join(IAM_ID_PREFIXES) + ")id", _iam_unique_id),
+    (r"hostedzoneid|zoneid", lambda shaper, field: "Z" + field.tail.upper()[:13]),
+    (r".*ids?", _resource_id),
+    (r"hostname|address|fqdn|.*(?:dnsname|domainname|endpoint)", _host),
+    (r".*(?:url|uri|uris)", _url),
+    (r"cidr|.*cidrblock", lambda shaper, field: f"10.{field.index}.0.0/16"),
+    (r"public.*(?:ip|ipaddress)", lambda shaper, field: f"203.0.113.{10 + field.index}"),
+    (r".*(?:ip|ipaddress)", lambda shaper, field: f"10.0.{field.index}.{10 + field.index}"),
+    (r"authorizationtoken", lambda shaper, field: base64.b64encode(f"AWS:{field.tail}".encode()).decode()),
+    (r"password", lambda shaper, field: field.tail),
+    (r"username|user", "AWS"),
+    (r"data|certificatedata|certificateauthoritydata", CERTIFICATE),
+    (r"status|state|lifecyclestate", "available"),
+    (r".*(?:date|time|at|timestamp)", "2026-01-01T00:00:00Z"),
+    (r"architecture", "x86_64"),
+    (r"json|document|minifiedjson|.*policy", '{"Version":"2012-10-17","Statement":[]}'),
+    (r"resourcerecordtype|recordtype", "CNAME"),
+    (r"resourcerecordname", lambda shaper, field: f"_{field.tail[:12]}.{field.context['name']}.example.com."),
+    (r"resourcerecordvalue", lambda shaper, field: f"_{field.tail[:12]}.acm-validations.aws."),
+    (r".*names?", lambda shaper, field: field.context.get("physical") or
+     f"{field.context['name']}-{field.tail[:7]}{field.suffix}"),
+    (r"version|latestversion", "1"),
+)
+
+
+@functools.lru_cache(maxsize=None)
+def _forms_of(lower: str) -> tuple[Form, ...]:
+    """The forms whose pattern a lower-cased field name matches, in STRING_FORMS' order."""
+    return tuple(form for pattern, form in STRING_FORMS if re.fullmatch(pattern, lower))

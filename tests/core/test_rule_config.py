@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from appflow_guard.core.config import Exemption, InvalidConfig, parse_exemptions
+from appflow_guard.core.rule_config import Exemption, InvalidConfig, parse_exemptions
 
 
 def test_exemptions_match_name_or_urn_globs():
