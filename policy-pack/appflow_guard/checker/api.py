@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from typing import TYPE_CHECKING, Any, Optional
 
-import yaml
-
 from .errors import CheckError
+from .pack_folder import REPOSITORY_PACK, PackFolder, resolve_pack
 from .project import ProgramRun, load_project
 
 if TYPE_CHECKING:
@@ -23,54 +21,23 @@ if TYPE_CHECKING:
 # The analyzer client (pulumi's protocol modules, grpc, jsonschema) takes a tenth of a second to
 # import; check_program starts the program and the pack first and imports it while they start up.
 
-PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
-# An installed wheel has no repository: its build puts the pack's entry files here (setup.py).
-BUNDLED_PACK = os.path.join(PACKAGE_DIR, "bundled_pack")
-
-
-def pack_python(pack_dir: str) -> str:
-    """The interpreter the engine would use for the pack: its virtualenv option if present."""
-    try:
-        with open(os.path.join(pack_dir, "PulumiPolicy.yaml"), encoding="utf-8") as handle:
-            settings = yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError):
-        return sys.executable
-    runtime = settings.get("runtime") if isinstance(settings, dict) else None
-    options = runtime.get("options") if isinstance(runtime, dict) else None
-    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
-    candidate = os.path.join(pack_dir, str(virtualenv), "bin", "python") if virtualenv else ""
-    return candidate if candidate and os.path.isfile(candidate) else sys.executable
-
-
-def default_pack() -> str:
-    """The clone's pack when running from a clone, else the one that came with the installed wheel."""
-    if os.path.isfile(os.path.join(REPOSITORY_PACK, "PulumiPolicy.yaml")) or not os.path.isdir(BUNDLED_PACK):
-        return REPOSITORY_PACK
-    return BUNDLED_PACK
-
-
-def resolve_pack(path: Optional[str] = None) -> str:
-    pack = os.path.abspath(path or default_pack())
-    if not os.path.isdir(pack):
-        raise CheckError(f"no such policy pack folder: {pack}")
-    if not os.path.isfile(os.path.join(pack, "PulumiPolicy.yaml")):
-        raise CheckError(f"{pack} is not a policy pack (no PulumiPolicy.yaml)" +
-                         ("" if path else "; pass --policy-pack DIR"))
-    return pack
+def _pack(policy_pack: "str | PackFolder | None") -> PackFolder:
+    """A pack the caller resolved (the CLI, before it reads anything else) or a folder to resolve."""
+    return policy_pack if isinstance(policy_pack, PackFolder) else resolve_pack(policy_pack)
 
 
 def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", config: Optional[dict] = None,
-                  policy_pack: Optional[str] = None, timeout: float = 120.0, mocks: Optional[dict] = None,
+                  policy_pack: "str | PackFolder | None" = None, timeout: float = 120.0, mocks: Optional[dict] = None,
                   stack_references: Optional[dict] = None) -> Report:
     """Run the Pulumi program in ``program_dir`` under mocks and evaluate the pack on it.
 
+    ``policy_pack``: a folder (default: this repository's pack, REPOSITORY_PACK) or a resolved pack;
     ``mocks``: answers to data sources and resource outputs (mocksfile.load_mocks); ``stack_references``:
     stack name -> its outputs. The report's ``notes`` say what could not be checked as under the engine.
     """
     if phase not in ("preview", "update"):
         raise CheckError(f"phase must be preview or update, not {phase!r}")
-    pack = resolve_pack(policy_pack)
+    pack = _pack(policy_pack)
     project = load_project(program_dir, stack)
     # The pack boots while the program starts, and each resource is analyzed as the program registers
     # it, as the engine does; the program's own errors are reported before the pack's.
@@ -79,7 +46,7 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
         with ProgramRun(project, stack, phase, timeout, mocks=mocks, stack_references=stack_references) as program:
             from .pack_process import PackProcess
 
-            process = PackProcess(pack, timeout=timeout, python=pack_python(pack))
+            process = PackProcess(pack.path, timeout=timeout, python=pack.python)
             process.spawn()  # before the rest of the client is imported: the pack boots meanwhile
             from .evaluate import Evaluation
             from .sources import RegistrationSource
@@ -109,15 +76,15 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
     return report
 
 
-def audit_state(document: Any, config: Optional[dict] = None, policy_pack: Optional[str] = None,
+def audit_state(document: Any, config: Optional[dict] = None, policy_pack: "str | PackFolder | None" = None,
                 timeout: float = 120.0) -> Report:
     """Evaluate the pack on a `pulumi stack export` document (already parsed)."""
     from .evaluate import evaluate
     from .sources import from_state
 
-    pack = resolve_pack(policy_pack)
+    pack = _pack(policy_pack)
     _, resources, states = from_state(document)
-    return evaluate(resources, states, pack, config or {}, "update", timeout, pack_python(pack))
+    return evaluate(resources, states, pack, config or {}, "update", timeout)
 
 
 # `pulumi stack export` of a stack of thousands of resources is a few MB; a state file above this

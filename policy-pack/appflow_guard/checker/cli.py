@@ -17,8 +17,8 @@ import sys
 
 from typing import TYPE_CHECKING
 
-from .api import audit_state, check_program, load_state_file, resolve_pack
-from .config import load_config_file
+from .api import audit_state, check_program, load_state_file
+from .cli_options import add_pack_options, add_program_inputs, add_program_options, add_report_options, load_inputs
 from .errors import CheckError
 
 if TYPE_CHECKING:
@@ -59,27 +59,10 @@ def _emit(report: Report, options, program_files: list[str], base_dir: str) -> i
     return 1 if report.blocked else 0
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy-pack", metavar="DIR",
-                        help="policy pack folder (default: this clone's pack, else the one installed with it)")
-    parser.add_argument("--config", metavar="FILE", help="policy config JSON, as for `pulumi policy enable --config`")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "markdown", "html"), default="text",
-                        help="markdown: for a pull request comment or $GITHUB_STEP_SUMMARY; html: one self-contained "
-                             "page with a heat map of findings per policy and resource")
-    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                        help="give up on a program or pack that does not answer (default 120)")
-
-
 def _check(options) -> int:
-    from .mocksfile import load_mocks, parse_stack_reference
-
-    config = load_config_file(options.config) if options.config else {}
-    mocks = load_mocks(options.mocks) if options.mocks else None
-    stack_references = dict(parse_stack_reference(spec) for spec in options.stack_reference or [])
-    resolve_pack(options.policy_pack)
-    report = check_program(options.program_dir, options.phase, options.stack, config, options.policy_pack,
-                           options.timeout, mocks=mocks, stack_references=stack_references)
+    inputs = load_inputs(options)
+    report = check_program(options.program_dir, options.phase, options.stack, inputs.config, inputs.pack,
+                           options.timeout, mocks=inputs.mocks, stack_references=inputs.stack_references)
     return _emit(report, options, report.program_files, os.getcwd())
 
 
@@ -117,8 +100,7 @@ def _is_python_project(folder: str) -> bool:
 
 def _check_files(options) -> int:
     """Check each Python project the files belong to; the worst outcome decides the exit code."""
-    config = load_config_file(options.config) if options.config else {}
-    resolve_pack(options.policy_pack)
+    inputs = load_inputs(options)
     projects = projects_of(options.files)
     if not projects:
         print("appflow-guard: no Pulumi project among the files")
@@ -132,7 +114,7 @@ def _check_files(options) -> int:
             print(f"== {shown}: skipped, not a Python program\n")
             continue
         try:
-            report = check_program(folder, options.phase, options.stack, config, options.policy_pack, options.timeout)
+            report = check_program(folder, options.phase, options.stack, inputs.config, inputs.pack, options.timeout)
         except CheckError as error:
             print(f"appflow-guard: {shown}: {error}", file=sys.stderr)
             status = 2
@@ -145,9 +127,8 @@ def _check_files(options) -> int:
 
 
 def _audit(options) -> int:
-    config = load_config_file(options.config) if options.config else {}
-    resolve_pack(options.policy_pack)
-    report = audit_state(load_state_file(options.state_file), config, options.policy_pack, options.timeout)
+    inputs = load_inputs(options)
+    report = audit_state(load_state_file(options.state_file), inputs.config, inputs.pack, options.timeout)
     return _emit(report, options, [], os.getcwd())
 
 
@@ -174,31 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="evaluate the pack on a Pulumi Python program, offline")
     check.add_argument("program_dir", metavar="PROGRAM_DIR")
-    check.add_argument("--phase", choices=("preview", "update"), default="preview",
-                       help="preview: computed outputs unknown (default); update: resolved")
-    check.add_argument("--stack", default="dev", help="stack name (default dev); reads Pulumi.<stack>.yaml config")
-    check.add_argument("--mocks", metavar="FILE",
-                       help="YAML or JSON: answers to data sources (invokes) and resource outputs (resources)")
-    check.add_argument("--stack-reference", action="append", metavar="ORG/PROJECT/STACK=FILE",
-                       help="outputs (YAML or JSON mapping) of a stack the program references; repeatable")
-    _add_common(check)
+    add_program_options(check)
+    add_program_inputs(check)
+    add_pack_options(check)
+    add_report_options(check)
     check.set_defaults(run=_check)
 
     check_files = commands.add_parser("check-files", help="check the Pulumi projects that these files belong to "
                                                           "(for pre-commit: the projects a commit touches)")
     check_files.add_argument("files", metavar="FILE", nargs="*")
-    check_files.add_argument("--phase", choices=("preview", "update"), default="preview")
-    check_files.add_argument("--stack", default="dev", help="stack name (default dev)")
-    check_files.add_argument("--policy-pack", metavar="DIR",
-                             help="policy pack folder (default: this clone's pack, else the one installed with it)")
-    check_files.add_argument("--config", metavar="FILE", help="policy config JSON")
-    check_files.add_argument("--format", choices=("text", "markdown"), default="text")
-    check_files.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS")
+    add_program_options(check_files)
+    add_pack_options(check_files)
+    add_report_options(check_files, formats=("text", "markdown"), output=False)
     check_files.set_defaults(run=_check_files)
 
     audit = commands.add_parser("audit", help="evaluate the pack on `pulumi stack export` output")
     audit.add_argument("state_file", metavar="STATE_FILE")
-    _add_common(audit)
+    add_pack_options(audit)
+    add_report_options(audit)
     audit.set_defaults(run=_audit)
 
     policies = commands.add_parser("policies", help="list the pack's policies")

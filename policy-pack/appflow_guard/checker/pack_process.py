@@ -16,6 +16,7 @@ from google.protobuf import empty_pb2
 from .analyzer_proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .errors import CheckError
+from .pack_folder import POLICY_FILE
 from .protocol import ENFORCEMENT_LEVELS, struct
 
 
@@ -78,8 +79,8 @@ class PackProcess:
 
     def spawn(self) -> None:
         """Start the pack's process without waiting for it; ``start`` then connects to it."""
-        if not os.path.isfile(os.path.join(self.pack_dir, "PulumiPolicy.yaml")):
-            raise PackError(f"{self.pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
+        if not os.path.isfile(os.path.join(self.pack_dir, POLICY_FILE)):
+            raise PackError(f"{self.pack_dir} is not a policy pack (no {POLICY_FILE})")
         command = [self.python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", self.pack_dir]
         with self._lifecycle:
             if self._stopped:
