@@ -33,7 +33,7 @@ def add_program_inputs(parser: argparse.ArgumentParser) -> None:
 
 def add_pack_options(parser: argparse.ArgumentParser) -> None:
     """Which pack, with which config, and how long it may take."""
-    parser.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this repository's pack)")
+    parser.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: this clone's pack, else the one installed with it)")
     parser.add_argument("--config", metavar="FILE", help="policy config JSON, as for `pulumi policy enable --config`")
     parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                         help="give up on a program or pack that does not answer (default 120)")

@@ -12,6 +12,8 @@ from .errors import CheckError
 POLICY_FILE = "PulumiPolicy.yaml"
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPOSITORY_PACK = os.path.dirname(os.path.dirname(PACKAGE_DIR))
+# An installed wheel has no repository: its build puts the pack's entry files here (setup.py).
+BUNDLED_PACK = os.path.join(PACKAGE_DIR, "bundled_pack")
 DEFAULT_VERSION = "0.0.1"
 
 
@@ -41,9 +43,16 @@ def _python(pack: str, settings: dict) -> str:
     return candidate if candidate and os.path.isfile(candidate) else sys.executable
 
 
+def default_pack() -> str:
+    """The clone's pack when running from a clone, else the one that came with the installed wheel."""
+    if os.path.isfile(os.path.join(REPOSITORY_PACK, POLICY_FILE)) or not os.path.isdir(BUNDLED_PACK):
+        return REPOSITORY_PACK
+    return BUNDLED_PACK
+
+
 def resolve_pack(path: Optional[str] = None) -> PackFolder:
-    """The pack at ``path`` (default: this repository's), refused in one line when it is none."""
-    pack = os.path.abspath(path or REPOSITORY_PACK)
+    """The pack at ``path`` (default: the clone's, else the installed wheel's), refused in one line when it is none."""
+    pack = os.path.abspath(path or default_pack())
     if not os.path.isdir(pack):
         raise CheckError(f"no such policy pack folder: {pack}")
     if not os.path.isfile(os.path.join(pack, POLICY_FILE)):
