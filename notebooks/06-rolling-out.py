@@ -264,6 +264,11 @@ if guide.teaching:
 # that config; Pulumi Cloud installs the pack's `requirements.txt` (pulumi and pulumi-policy) on the
 # machine that runs the stack. Without Pulumi Cloud, pass `--policy-pack <path to this repository>`
 # (and `--policy-pack-config policy-config.json`) to `pulumi preview` and `pulumi up`.
+#
+# README, "For a whole organisation (Pulumi Cloud)", says what the engine tests prove about this
+# (tests/e2e/test_org_policy.py, with the real engine): what `publish` uploads, config per policy
+# group, where an invalid config is refused, what a blocked stack's owner sees, and how long the
+# first preview on a fresh runner waits for the pack's install.
 
 # %% [markdown]
 # ## 7. A rollout plan that does not stop everyone on day one

@@ -6,16 +6,10 @@ from ...core import types
 from ...core.rule_config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.remediation import KEY_ARN_SCHEMA, configured_key, missing, set_property_when
+from . import configure_customer_managed_key
 
 READS = types.CONNECTOR_PROFILE_TYPES
-ENFORCES = (
-    "Amazon AppFlow securely stores your connection data, encrypting it using AWS Key Management "
-    "Service (AWS KMS) customer master keys (CMK) and then storing it in AWS Secrets Manager.",
-    "Amazon AppFlow provides both AWS managed and customer managed CMKs for encrypting connection "
-    "data and data stored in Amazon S3 when it is a destination.",
-    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
-    "encrypted data.",
-)
+ENFORCES = configure_customer_managed_key.ENFORCES  # the sentences the rule it remediates enforces
 
 POLICY = ResourceValidationPolicy(
     name="aws-appflow-connectorprofile-remediate-customer-managed-key",

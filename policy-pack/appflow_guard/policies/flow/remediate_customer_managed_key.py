@@ -6,15 +6,10 @@ from ...core import types
 from ...core.rule_config import config_schema
 from ...core.metadata import FRAMEWORK, section
 from ...core.remediation import KEY_ARN_SCHEMA, configured_key, missing, set_property_when
+from . import configure_customer_managed_key
 
 READS = types.FLOW_TYPES
-ENFORCES = (
-    "When you configure a flow, you can choose either an AWS managed CMK or a customer managed CMK.",
-    "When executing a flow, Amazon AppFlow stores data temporarily in an intermediate S3 bucket and "
-    "encrypts it using this key.",
-    "We recommend that you use a customer managed CMK, as it puts you in full control over your "
-    "encrypted data.",
-)
+ENFORCES = configure_customer_managed_key.ENFORCES  # the sentences the rule it remediates enforces
 
 POLICY = ResourceValidationPolicy(
     name="aws-appflow-flow-remediate-customer-managed-key",
