@@ -8,6 +8,7 @@ program must give, written from the AWS page and the rules' documented behaviour
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
@@ -61,18 +62,32 @@ def changes(program: str) -> dict:
 
 
 def checker_report(program: str, phase: str, runs) -> dict:
-    """`appflow-guard check` (the checker's API, as the CLI calls it) on a corpus program, once per test run
+    """The checker on a corpus program (its API, through one PackSession per test process, as
+    `appflow-guard check-files` checks several projects), once per test run
     (``runs``: tests/shared_runs.py): {"exitCode", "findings": sorted (policy, type, name, level, message)
     lists, "notes", "error"}."""
     return runs.once(f"verdict-{program}-{phase}", lambda: _check(program_dir(program), phase))
 
 
+_SESSION: list = []  # this process's PackSession, started by the first check
+
+
+def _pack_session():
+    """One process of the pack for every corpus program this test process checks (the engine
+    agreement suite runs each program with a pack of its own, so both ways of starting it are compared)."""
+    if not _SESSION:
+        from appflow_guard.checker.api import PackSession
+
+        _SESSION.append(PackSession())
+        atexit.register(_SESSION[0].close)
+    return _SESSION[0]
+
+
 def _check(folder: str, phase: str) -> dict:
-    from appflow_guard.checker.api import check_program
     from appflow_guard.checker.errors import CheckError
 
     try:
-        report = check_program(folder, phase)
+        report = _pack_session().check_program(folder, phase)
     except CheckError as error:
         return {"exitCode": 2, "findings": [], "notes": [], "error": str(error)}
     rendered = report.as_json()  # what --format json prints

@@ -26,6 +26,11 @@ def _pack(policy_pack: "str | PackFolder | None") -> PackFolder:
     return policy_pack if isinstance(policy_pack, PackFolder) else resolve_pack(policy_pack)
 
 
+def _require_phase(phase: str) -> None:
+    if phase not in ("preview", "update"):
+        raise CheckError(f"phase must be preview or update, not {phase!r}")
+
+
 def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", config: Optional[dict] = None,
                   policy_pack: "str | PackFolder | None" = None, timeout: float = 120.0, mocks: Optional[dict] = None,
                   stack_references: Optional[dict] = None) -> Report:
@@ -35,45 +40,85 @@ def check_program(program_dir: str, phase: str = "preview", stack: str = "dev", 
     ``mocks``: answers to data sources and resource outputs (mocksfile.load_mocks); ``stack_references``:
     stack name -> its outputs. The report's ``notes`` say what could not be checked as under the engine.
     """
-    if phase not in ("preview", "update"):
-        raise CheckError(f"phase must be preview or update, not {phase!r}")
-    pack = _pack(policy_pack)
-    project = load_project(program_dir, stack)
-    # The pack boots while the program starts, and each resource is analyzed as the program registers
-    # it, as the engine does; the program's own errors are reported before the pack's.
-    evaluation = process = None
-    try:
-        with ProgramRun(project, stack, phase, timeout, mocks=mocks, stack_references=stack_references) as program:
-            from .pack_process import PackProcess
+    _require_phase(phase)
+    with PackSession(policy_pack, timeout) as session:
+        return session.check_program(program_dir, phase, stack, config, mocks, stack_references)
 
-            process = PackProcess(pack.path, timeout=timeout, python=pack.python)
-            process.spawn()  # before the rest of the client is imported: the pack boots meanwhile
-            from .evaluate import Evaluation
-            from .sources import RegistrationSource
 
-            source = RegistrationSource(project.name, stack, project.config, phase)
-            registrations = iter(program)
-            try:
-                process.start()
-                evaluation = Evaluation(process, pack, config or {}, phase)
-            except CheckError:
-                for _ in registrations:  # a failing program is the first thing to fix
-                    pass
-                raise
-            for registration in registrations:
-                for resource, state in source.add(registration):
-                    evaluation.analyze(resource, state)
-        report = evaluation.finish()
-        report.notes = [*project.notices, *program.notices]
-    finally:
-        if evaluation is not None:
-            evaluation.close()
-        if process is not None:
-            process.stop()
-    report.program_files = [project.main] + sorted(
-        os.path.join(project.directory, name) for name in os.listdir(project.directory)
-        if name.endswith(".py") and os.path.join(project.directory, name) != project.main)
-    return report
+class PackSession:
+    """One process of the pack for several checks in a row (``check-files``, scripts over many programs).
+
+    The pack keeps nothing of a stack between requests but its config, which each check sends afresh,
+    so a check here reports what ``check_program`` reports, without the pack's start-up (about half a
+    second) after the first. A check that fails ends the process; the next one starts another.
+    """
+
+    def __init__(self, policy_pack: "str | PackFolder | None" = None, timeout: float = 120.0) -> None:
+        self.pack = _pack(policy_pack)
+        self.timeout = timeout
+        self._process = None  # started by the first check, kept while checks succeed
+
+    def __enter__(self) -> "PackSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
+
+    def check_program(self, program_dir: str, phase: str = "preview", stack: str = "dev",
+                      config: Optional[dict] = None, mocks: Optional[dict] = None,
+                      stack_references: Optional[dict] = None) -> Report:
+        """``check_program`` with this session's pack and timeout."""
+        _require_phase(phase)
+        project = load_project(program_dir, stack)
+        try:
+            report = self._evaluate(project, stack, phase, config, mocks, stack_references)
+        except BaseException:
+            self.close()
+            raise
+        report.program_files = [project.main] + sorted(
+            os.path.join(project.directory, name) for name in os.listdir(project.directory)
+            if name.endswith(".py") and os.path.join(project.directory, name) != project.main)
+        return report
+
+    def _evaluate(self, project, stack: str, phase: str, config: Optional[dict], mocks: Optional[dict],
+                  stack_references: Optional[dict]) -> Report:
+        # The pack boots while the program starts, and each resource is analyzed as the program registers
+        # it, as the engine does; the program's own errors are reported before the pack's.
+        evaluation = None
+        try:
+            with ProgramRun(project, stack, phase, self.timeout, mocks=mocks,
+                            stack_references=stack_references) as program:
+                from .pack_process import PackProcess
+
+                if self._process is None:
+                    self._process = PackProcess(self.pack.path, timeout=self.timeout, python=self.pack.python)
+                    self._process.spawn()  # before the rest of the client is imported: the pack boots meanwhile
+                from .evaluate import Evaluation
+                from .sources import RegistrationSource
+
+                source = RegistrationSource(project.name, stack, project.config, phase)
+                registrations = iter(program)
+                try:
+                    self._process.start()
+                    evaluation = Evaluation(self._process, self.pack, config or {}, phase)
+                except CheckError:
+                    for _ in registrations:  # a failing program is the first thing to fix
+                        pass
+                    raise
+                for registration in registrations:
+                    for resource, state in source.add(registration):
+                        evaluation.analyze(resource, state)
+            report = evaluation.finish()
+            report.notes = [*project.notices, *program.notices]
+            return report
+        finally:
+            if evaluation is not None:
+                evaluation.close()
 
 
 def audit_state(document: Any, config: Optional[dict] = None, policy_pack: "str | PackFolder | None" = None,

@@ -17,7 +17,7 @@ import sys
 
 from typing import TYPE_CHECKING
 
-from .api import audit_state, check_program, load_state_file
+from .api import PackSession, audit_state, check_program, load_state_file
 from .cli_options import add_pack_options, add_program_inputs, add_program_options, add_report_options, load_inputs
 from .errors import CheckError
 
@@ -108,21 +108,22 @@ def _check_files(options) -> int:
     from .output import render_markdown, render_text
 
     status = 0
-    for folder in projects:
-        shown = os.path.relpath(folder)
-        if not _is_python_project(folder):
-            print(f"== {shown}: skipped, not a Python program\n")
-            continue
-        try:
-            report = check_program(folder, options.phase, options.stack, inputs.config, inputs.pack, options.timeout)
-        except CheckError as error:
-            print(f"appflow-guard: {shown}: {error}", file=sys.stderr)
-            status = 2
-            continue
-        print(f"== {shown}")
-        print(render_markdown(report) if options.format == "markdown" else render_text(report))
-        if report.blocked and status == 0:
-            status = 1
+    with PackSession(inputs.pack, options.timeout) as session:  # one start of the pack for every project
+        for folder in projects:
+            shown = os.path.relpath(folder)
+            if not _is_python_project(folder):
+                print(f"== {shown}: skipped, not a Python program\n")
+                continue
+            try:
+                report = session.check_program(folder, options.phase, options.stack, inputs.config)
+            except CheckError as error:
+                print(f"appflow-guard: {shown}: {error}", file=sys.stderr)
+                status = 2
+                continue
+            print(f"== {shown}")
+            print(render_markdown(report) if options.format == "markdown" else render_text(report))
+            if report.blocked and status == 0:
+                status = 1
     return status
 
 

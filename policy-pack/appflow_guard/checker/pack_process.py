@@ -94,6 +94,9 @@ class PackProcess:
                 raise PackError(f"could not start the policy pack with {self.python}: {error.strerror}") from None
 
     def start(self) -> None:
+        """Spawn the process if needed and connect to it; nothing more once connected."""
+        if self.stub is not None:
+            return
         self.spawn()
         port = self._read_port()
         with self._lifecycle:
