@@ -155,7 +155,7 @@ class ProgramRun:
 
     def __init__(self, project: Project, stack: str, phase: str, timeout: float,
                  mocks: Optional[dict] = None, stack_references: Optional[dict] = None,
-                 sdk_stack_capture: bool = False) -> None:
+                 stack_capture: str = "ours") -> None:
         self.timeout = timeout
         self.stderr_tail = ""
         self.notices: list[str] = []
@@ -167,7 +167,7 @@ class ProgramRun:
         self._options = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8")
         with self._options:
             json.dump({"config": project.config, "mocks": mocks or {}, "stackReferences": stack_references or {},
-                       "secretKeys": sorted(project.secret_keys), "sdkStackCapture": sdk_stack_capture},
+                       "secretKeys": sorted(project.secret_keys), "stackCapture": stack_capture},
                       self._options)
         read_end, write_end = os.pipe()
         command = [project.python, "-c", RUNNER_BOOTSTRAP, IN_PROGRAM, "--program-dir", os.path.dirname(project.main),

@@ -12,7 +12,8 @@ from appflow_guard.checker.mocksfile import parse_stack_reference
 from appflow_guard.checker.project import ProgramRun, load_project
 from conftest import REPO_ROOT
 
-from appflow_guard.checker.in_program.stack_capture import source_stack_trace
+from appflow_guard.checker.in_program.stack_capture import CaptureMismatch, compared_stack_trace, source_stack_trace
+from pulumi.runtime.proto import source_pb2
 
 SDK_STACK_TRACE = sdk_resource._get_stack_trace  # captured before any runner could replace it
 
@@ -117,8 +118,8 @@ def stack_references(program: str) -> dict:
         os.chdir(previous)
 
 
-def registrations(program: str, phase: str, sdk_stack_capture: bool) -> list[dict]:
-    with ProgramRun(load_project(program, "dev"), "dev", phase, timeout=120, sdk_stack_capture=sdk_stack_capture,
+def registrations(program: str, phase: str, stack_capture: str) -> list[dict]:
+    with ProgramRun(load_project(program, "dev"), "dev", phase, timeout=120, stack_capture=stack_capture,
                     stack_references=stack_references(program)) as run:
         return sorted((normalised(registration) for registration in run), key=lambda registration: registration["urn"])
 
@@ -136,10 +137,38 @@ def normalised(registration: dict) -> dict:
 
 @pytest.mark.parametrize("phase", ["preview", "update"])
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda path: os.path.relpath(path, REPO_ROOT))
-def test_every_program_registers_the_same_with_either_capture(program, phase):
+def test_every_resource_of_every_program_gets_the_sdks_source_position(program, phase):
+    """In ``compare`` mode each resource's position is checked against the SDK's capture of the same
+    constructor call, in the program (CaptureMismatch fails the program and so this test)."""
+    compared = registrations(program, phase, stack_capture="compare")
+    assert any(registration["sourcePosition"]["line"] > 0 for registration in compared)
+
+
+@pytest.mark.parametrize("phase", ["preview", "update"])
+def test_a_program_registers_the_same_with_either_capture(phase):
     """Inputs, dependencies, property dependencies, outputs and source positions: all identical (the
     order of registrations is the program's scheduling, not something either capture decides)."""
-    ours = registrations(program, phase, sdk_stack_capture=False)
-    sdk = registrations(program, phase, sdk_stack_capture=True)
-    assert ours == sdk
-    assert any(registration["sourcePosition"]["line"] > 0 for registration in ours)
+    program = os.path.join(REPO_ROOT, "examples", "native-mixed-providers")
+    assert registrations(program, phase, stack_capture="ours") == registrations(program, phase, stack_capture="sdk")
+
+
+def test_compare_mode_refuses_a_position_the_sdk_does_not_give():
+    def elsewhere():
+        return source_pb2.StackTrace(frames=[source_pb2.StackFrame(
+            pc=source_pb2.SourcePosition(uri="file:///programs/other.py", line=7))])
+
+    class Capturing:  # as Resource, CustomResource and the resource's class: three constructors
+        def __init__(self):
+            self.trace = compared_stack_trace(elsewhere)
+
+    class Custom(Capturing):
+        def __init__(self):
+            super().__init__()
+
+    class Concrete(Custom):
+        def __init__(self):
+            super().__init__()
+
+    with pytest.raises(CaptureMismatch, match=r"source position file://.*/test_stack_capture.py:\d+ differs from "
+                                              r"the SDK's file:///programs/other.py:7"):
+        Concrete()

@@ -36,7 +36,7 @@ class MockedProgram:
         self.emitter = Emitter(emit)
         self.config = config
         self.secret_keys = options.get("secretKeys") or []
-        self.sdk_stack_capture = bool(options.get("sdkStackCapture"))
+        self.stack_capture = options.get("stackCapture") or "ours"
 
     def run(self) -> None:
         # pulumi is imported here, once main has tuned the collector for the program's allocations.
@@ -48,10 +48,9 @@ class MockedProgram:
         from .aws_mocks import make_unfiled_references_unknown
         from .recording_monitor import RecordingMonitor
 
-        if not self.sdk_stack_capture:
-            from . import stack_capture
+        from . import stack_capture
 
-            stack_capture.install()
+        stack_capture.install(self.stack_capture)
         settings = self.settings
         if not settings.preview:
             make_unfiled_references_unknown(pulumi, settings.stack_references)

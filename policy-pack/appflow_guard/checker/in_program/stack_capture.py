@@ -101,6 +101,25 @@ def source_stack_trace() -> source_pb2.StackTrace:
     return source_pb2.StackTrace(frames=[source_pb2.StackFrame(pc=position)])
 
 
-def install() -> None:
-    """Make the SDK record source positions this way in this process (the runner's only)."""
-    sdk_resource._get_stack_trace = source_stack_trace
+class CaptureMismatch(Exception):
+    """``source_stack_trace`` and the SDK's capture disagree on a resource's source position."""
+
+
+def compared_stack_trace(sdk_capture=sdk_resource._get_stack_trace) -> source_pb2.StackTrace:
+    """``source_stack_trace``, after checking it against the SDK's own capture of the same call."""
+    ours, sdk = source_stack_trace(), sdk_capture()
+    if sdk_resource._get_source_position(ours) != sdk_resource._get_source_position(sdk):
+        raise CaptureMismatch(f"source position {_shown(ours)} differs from the SDK's {_shown(sdk)}")
+    return ours
+
+
+def _shown(trace: source_pb2.StackTrace) -> str:
+    position = sdk_resource._get_source_position(trace)
+    return f"{position.uri}:{position.line}" if position is not None else "(none)"
+
+
+def install(mode: str = "ours") -> None:
+    """Make the SDK record source positions in this process (the runner's only): ``ours`` this way,
+    ``compare`` this way checked against the SDK's on every resource (the tests), ``sdk`` the SDK's."""
+    if mode != "sdk":
+        sdk_resource._get_stack_trace = compared_stack_trace if mode == "compare" else source_stack_trace
