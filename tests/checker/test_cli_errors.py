@@ -70,7 +70,7 @@ def test_program_exception_shows_its_own_message_and_location(capsys, tmp_path):
 
 def test_program_that_hangs_is_stopped(capsys, tmp_path):
     directory = program(tmp_path, "import time\ntime.sleep(120)\n")
-    assert_one_line_error(run(capsys, "check", directory, "--timeout", "4"), "the program did not finish within 4s")
+    assert_one_line_error(run(capsys, "check", directory, "--timeout", "2"), "the program did not finish within 2s")
 
 
 @pytest.mark.parametrize("content,expected", [
@@ -124,8 +124,8 @@ def test_pack_that_never_answers_is_timed_out(capsys, tmp_path):
     pack = policy_pack(tmp_path / "pack", "import time\ntime.sleep(120)\n", settings="runtime: python\n")
     (tmp_path / "program").mkdir()
     empty_program = program(tmp_path / "program", "")
-    assert_one_line_error(run(capsys, "check", empty_program, "--policy-pack", pack, "--timeout", "8"),
-                          "the policy pack failed to start: no port within 8s")
+    assert_one_line_error(run(capsys, "check", empty_program, "--policy-pack", pack, "--timeout", "4"),
+                          "the policy pack failed to start: no port within 4s")
 
 
 def test_unwritable_output(capsys, tmp_path):
