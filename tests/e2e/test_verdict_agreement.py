@@ -3,7 +3,8 @@
 The programs are the SDKs' own API-doc examples (scripts/verdict-corpus/materialize.py); the checker
 side is tests/checker/test_verdict_corpus.py's report of the same run (computed once, shared), so
 each program costs one engine preview here. One engine workspace (PULUMI_HOME, stand-in plugins,
-local backend) serves every program of a worker; each program is its own project and stack.
+local backend) serves every program of a worker; each program is its own project and stack, made as
+`pulumi stack init` makes one (EngineWorkspace.new_stack).
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def workspace(tmp_path_factory) -> EngineWorkspace:
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_engine_preview_agrees_with_the_checker(workspace, descriptions, results, program):
     project = workspace.project(program_dir(program))
-    workspace.init_stack(project, config=stack_config(program))
-    run = workspace.preview(project)
+    workspace.new_stack(project, config=stack_config(program))
+    run = workspace.preview(project, stack="dev")
     assert engine_errors(run) == [], run.stdout
     report = checker_report(program, "preview", results)
     assert report["error"] is None, report["error"]
