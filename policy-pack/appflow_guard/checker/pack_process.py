@@ -94,8 +94,8 @@ class PackProcess:
                 raise PackError(f"could not start the policy pack with {self.python}: {error.strerror}") from None
 
     def start(self) -> None:
-        """Spawn the process if needed and connect to it; nothing more once connected."""
-        if self.stub is not None:
+        """Spawn the process if needed and connect to it; nothing more once connected (and not stopped)."""
+        if self.stub is not None and not self._stopped:
             return
         self.spawn()
         port = self._read_port()
