@@ -137,7 +137,10 @@ def program(sandbox: str, source: str, name: str = "program") -> str:
     ("{\"deployment\": {\"resources\": [{\"urn\": \"u\", \"type\": \"t\", \"parent\": [\"p\"]}]}}",
      "deployment.resources[0].parent must be a URN"),
     ("\ufeff{}", "is not valid JSON"),
-    ("{\"deployment\": {\"resources\": [" + "[" * 100_000 + "]" * 100_000 + "]}}", "is not valid JSON"),
+    # an id of its own: pytest up to 9.1 puts the whole string in the test's id, and PYTEST_CURRENT_TEST,
+    # an environment variable of every subprocess, may not exceed 128 KiB
+    pytest.param("{\"deployment\": {\"resources\": [" + "[" * 100_000 + "]" * 100_000 + "]}}", "is not valid JSON",
+                 id="resources-nested-100000-lists-deep"),
     ("\xff\xfe not utf-8", "is not valid JSON"),
 ])
 def test_state_files_of_the_wrong_shape(sandbox, content, expected):
