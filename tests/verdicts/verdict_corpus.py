@@ -9,6 +9,7 @@ program must give, written from the AWS page and the rules' documented behaviour
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib.util
 import json
 import os
@@ -69,18 +70,15 @@ def checker_report(program: str, phase: str, runs) -> dict:
     return runs.once(f"verdict-{program}-{phase}", lambda: _check(program_dir(program), phase))
 
 
-_SESSION: list = []  # this process's PackSession, started by the first check
-
-
+@functools.lru_cache(maxsize=None)
 def _pack_session():
     """One process of the pack for every corpus program this test process checks (the engine
     agreement suite runs each program with a pack of its own, so both ways of starting it are compared)."""
-    if not _SESSION:
-        from appflow_guard.checker.api import PackSession
+    from appflow_guard.checker.api import PackSession
 
-        _SESSION.append(PackSession())
-        atexit.register(_SESSION[0].close)
-    return _SESSION[0]
+    session = PackSession()
+    atexit.register(session.close)
+    return session
 
 
 def _check(folder: str, phase: str) -> dict:
